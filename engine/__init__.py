@@ -1,0 +1,41 @@
+"""NACM Code of Ethics decision support: the engine.
+
+The data flow, one module per step:
+
+    load.py      read the rules folder (safe YAML with line numbers)
+    validate.py  check it and build the RuleBase (model.py), listing every problem
+    compile.py   compile it into durable-rules (the only module that knows the engine)
+    evaluate.py  check a scenario's facts, run them, build the report (report.py)
+    render.py    text, Markdown and JSON
+
+    import engine
+    advisor = engine.load()
+    report = advisor.evaluate({"suspected_abuse": True, "victim_group": "child"})
+    report.to_dict()
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import EngineFailure, FactsError, InputError, Issue, RuleBaseError, ScenarioError
+from .evaluate import Advisor, CheckedFacts, fact_applies
+from .load import DEFAULT_RULES_DIR, fingerprint, read_rules_dir
+from .model import RuleBase
+from .report import DISCLAIMER, Report, ReportDiff, compare
+from .validate import validate
+
+__all__ = [
+    "Advisor", "CheckedFacts", "DEFAULT_RULES_DIR", "DISCLAIMER", "EngineFailure", "FactsError",
+    "InputError", "Issue", "Report", "ReportDiff", "RuleBase", "RuleBaseError", "ScenarioError",
+    "compare", "fact_applies", "fingerprint", "load", "load_rulebase",
+]
+
+
+def load_rulebase(rules_dir: str | Path | None = None) -> RuleBase:
+    """Read and validate a rules folder (default: rules/ of this checkout)."""
+    return validate(read_rules_dir(rules_dir))
+
+
+def load(rules_dir: str | Path | None = None) -> Advisor:
+    """Validate and compile a rules folder once; the Advisor evaluates scenarios many times."""
+    return Advisor(load_rulebase(rules_dir))

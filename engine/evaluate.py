@@ -1,0 +1,243 @@
+"""Step 4 of 5: check a scenario's facts, run them through the compiled rules, build the report.
+
+`Advisor` is the object the CLI and the app hold: compiled once, evaluated many times, safe to
+share between threads, and keeping nothing from one evaluation to the next.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .compile import Firing, Program
+from .errors import EngineFailure, FactsError, Issue, did_you_mean
+from .model import URGENCIES, AllOf, AnyOf, Atom, Fact, Not, RuleBase
+from .report import (
+    Change, OpenQuestion, Report, action_urgencies, build_report, commitment_numbers,
+)
+from .validate import value_problem
+from .yamlio import line_at
+
+
+@dataclass(frozen=True)
+class CheckedFacts:
+    values: Mapping[str, Any]  # known facts only, in vocabulary order, values normalised
+    implied: tuple[str, ...]  # facts we set because a follow-up answer implies them
+
+
+def check_facts(rulebase: RuleBase, facts: Any, source: str | None = None,
+                location: tuple = ()) -> CheckedFacts:
+    """Check facts against the vocabulary; raise FactsError listing every problem.
+
+    `source` and `location` name where the facts came from (a scenario file and the path of its
+    `facts:` mapping) so that messages carry file and line.
+    """
+    def problem(message: str, fact_id: str | None = None) -> Issue:
+        line = line_at(facts, (fact_id,)) if fact_id is not None else getattr(facts, "line", None)
+        field = ".".join([*map(str, location), fact_id]) if fact_id else (".".join(map(str, location)) or None)
+        return Issue(message, file=source, line=line, field=field)
+
+    if facts is None:
+        facts = {}
+    if not isinstance(facts, Mapping):
+        raise FactsError(problem(f"facts must be a mapping of fact id to value, got {type(facts).__name__}"))
+    issues: list[Issue] = []
+    values: dict[str, Any] = {}
+    input_ids = [f.id for f in rulebase.input_facts]
+    for fact_id, value in facts.items():
+        fact = rulebase.facts.get(fact_id) if isinstance(fact_id, str) else None
+        if fact is None:
+            issues.append(problem(f"unknown fact '{fact_id}'{did_you_mean(fact_id, input_ids)}", str(fact_id)))
+            continue
+        if fact.derived:
+            issues.append(problem(f"'{fact_id}' is concluded by the rules and cannot be given", fact_id))
+            continue
+        if value is None:
+            continue  # null means "not known", like leaving it out
+        normalised, message = _normalise(fact, value)
+        if message:
+            issues.append(problem(message, fact_id))
+        else:
+            values[fact_id] = normalised
+    if issues:
+        raise FactsError(issues)
+    implied = _apply_follow_ups(rulebase, values, issues, problem)
+    if issues:
+        raise FactsError(issues)
+    ordered = {f.id: values[f.id] for f in rulebase.input_facts if f.id in values}
+    return CheckedFacts(ordered, implied)
+
+
+def _normalise(fact: Fact, value: Any) -> tuple[Any, str | None]:
+    if fact.type == "list":
+        if not isinstance(value, (list, tuple)):
+            return None, (f"'{fact.id}' is a list of values ({', '.join(fact.value_ids)}),"
+                          f" got {value!r}")
+        for item in value:
+            message = value_problem(fact, item, for_list_item=True)
+            if message:
+                return None, message
+        return [v for v in fact.value_ids if v in value], None
+    message = value_problem(fact, value, for_list_item=True)
+    return (None, message) if message else (value, None)
+
+
+def _apply_follow_ups(rulebase: RuleBase, values: dict[str, Any], issues: list[Issue], problem) -> tuple[str, ...]:
+    """A follow-up answer implies its parent (relationship_kind given -> dual_relationship true);
+    a follow-up given while its parent says it does not apply is a contradiction."""
+    implied: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        for fact in rulebase.input_facts:
+            if fact.id not in values:
+                continue
+            for parent_id, accepted in fact.ask_if:
+                parent = rulebase.facts[parent_id]
+                current = values.get(parent_id)
+                if current is None:
+                    if parent.type in ("bool", "enum") and len(accepted) == 1:
+                        values[parent_id] = accepted[0]
+                        implied.append(parent_id)
+                        changed = True
+                    continue
+                holds = (any(v in current for v in accepted) if parent.type == "list"
+                         else current in accepted)
+                if not holds:
+                    shown = " or ".join(_show_value(v) for v in accepted)
+                    issues.append(problem(
+                        f"'{fact.id}' applies only when '{parent_id}' is {shown}, but it is"
+                        f" {_show_value(current)}", fact.id))
+    return tuple(dict.fromkeys(implied))
+
+
+def _show_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def fact_applies(fact: Fact, values: Mapping[str, Any]) -> bool:
+    """Whether a fact's question should be asked, given the answers so far (its ask_if holds)."""
+    for parent_id, accepted in fact.ask_if:
+        current = values.get(parent_id)
+        if current is None:
+            return False
+        if isinstance(current, list):
+            if not any(v in current for v in accepted):
+                return False
+        elif current not in accepted:
+            return False
+    return True
+
+
+class Advisor:
+    """A compiled rule base: `evaluate(facts)` gives a Report."""
+
+    def __init__(self, rulebase: RuleBase):
+        self.rulebase = rulebase
+        self._program = Program(rulebase)
+        self._recompile_lock = threading.Lock()
+
+    @property
+    def version(self) -> str:
+        return self.rulebase.version
+
+    @property
+    def sha256(self) -> str:
+        return self.rulebase.sha256
+
+    def check(self, facts: Any, source: str | None = None, location: tuple = ()) -> CheckedFacts:
+        return check_facts(self.rulebase, facts, source, location)
+
+    def evaluate(self, facts: Any, *, explore: bool = True, source: str | None = None,
+                 location: tuple = ()) -> Report:
+        """The report for one scenario. explore=False skips "what else to find out"."""
+        checked = self.check(facts, source, location)
+        firing = self._run(checked.values)
+        open_questions = self._open_questions(checked, firing) if explore else ()
+        return build_report(self.rulebase, checked.values, checked.implied, firing.fired,
+                            firing.derived, open_questions)
+
+    def _run(self, values: Mapping[str, Any]) -> Firing:
+        program = self._program
+        try:
+            return program.run(values)
+        except EngineFailure:
+            if not program.broken:
+                raise
+            # The instance is poisoned (see compile.py); build a fresh one and try once more.
+            with self._recompile_lock:
+                if self._program is program:
+                    self._program = Program(self.rulebase)
+            return self._program.run(values)
+
+    # --- what else to find out ------------------------------------------------------------
+
+    def _open_questions(self, checked: CheckedFacts, firing: Firing) -> tuple[OpenQuestion, ...]:
+        """Unanswered facts that the rules already engaged with would read, and what each answer adds.
+
+        Only rules that read at least one answered fact (or a concluded derived fact) are
+        "engaged", so the list stays on the situation at hand instead of every possible dilemma.
+        """
+        rb = self.rulebase
+        values = checked.values
+        live = set(values) | {d for d, v in firing.derived.items() if v}
+        engaged = [r for r in rb.rules if live & set(r.reads)]
+        candidates = [f for f in rb.input_facts
+                      if f.id not in values and fact_applies(f, values)
+                      and any(f.id in r.reads for r in engaged)]
+        base_commitments = commitment_numbers(rb, firing.fired)
+        base_actions = action_urgencies(rb, firing.fired)
+        found: list[tuple[tuple, OpenQuestion]] = []
+        for fact in candidates:
+            changes: list[Change] = []
+            seen: set[tuple] = set()
+            for value in self._probe_values(fact):
+                trial = self._run({**values, fact.id: value})
+                commitments = commitment_numbers(rb, trial.fired)
+                actions = action_urgencies(rb, trial.fired)
+                added_c = tuple(sorted(commitments - base_commitments))
+                added_a = tuple(a for a in actions if a not in base_actions)
+                raised = tuple(a for a in actions if a in base_actions
+                               and URGENCIES.index(actions[a]) < URGENCIES.index(base_actions[a]))
+                key = (added_c, added_a, raised)
+                if any(key) and key not in seen:
+                    seen.add(key)
+                    label = (fact.value_label(value[0]) if fact.type == "list"
+                             else fact.value_label(value) if fact.type == "enum"
+                             else _show_value(value) if fact.type == "bool"
+                             else f"{value} {fact.unit}".strip())
+                    changes.append(Change(value, label, added_c, added_a, raised))
+            if changes:
+                most_urgent = min((URGENCIES.index(
+                    self.rulebase.actions[a].urgency) for c in changes for a in c.adds_actions), default=3)
+                rank = (most_urgent, -sum(len(c.adds_commitments) + len(c.adds_actions) for c in changes))
+                found.append((rank, OpenQuestion(fact.id, fact.label, fact.question, tuple(changes))))
+        order = {f.id: i for i, f in enumerate(rb.input_facts)}
+        found.sort(key=lambda item: (item[0], order[item[1].fact]))
+        return tuple(q for _, q in found)
+
+    def _probe_values(self, fact: Fact) -> list[Any]:
+        if fact.type == "bool":
+            return [True, False]
+        if fact.type == "enum":
+            return list(fact.value_ids)
+        if fact.type == "list":
+            return [[v] for v in fact.value_ids]
+        thresholds = sorted({a for r in self.rulebase.rules for a in _thresholds(r.when, fact.id)})
+        points = sorted({t + d for t in thresholds for d in (-1, 0, 1)})
+        return [p for p in points if (fact.minimum is None or p >= fact.minimum)
+                and (fact.maximum is None or p <= fact.maximum)]
+
+
+def _thresholds(cond: Any, fact_id: str) -> list[int]:
+    if isinstance(cond, Atom):
+        if cond.fact != fact_id or cond.op in ("known", "unknown"):
+            return []
+        return list(cond.value) if isinstance(cond.value, tuple) else [cond.value]
+    if isinstance(cond, Not):
+        return _thresholds(cond.item, fact_id)
+    if isinstance(cond, (AllOf, AnyOf)):
+        return [t for item in cond.items for t in _thresholds(item, fact_id)]
+    return []

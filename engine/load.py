@@ -1,0 +1,101 @@
+"""Step 1 of 5: read the rules folder into located YAML documents, and fingerprint it.
+
+The folder holds four fixed documents and any number of rule files:
+
+    ruleset.yaml   name and version of the rule base
+    code.yaml      the NACM Code of Ethics as data (exact text)
+    facts.yaml     the fact vocabulary: groups, facts, derived facts
+    actions.yaml   the catalogue of recommended actions
+    *.yaml         everything else: rule files, read in name order
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Issue, RuleBaseError
+from .yamlio import read_yaml
+
+FIXED_DOCUMENTS = ("ruleset.yaml", "code.yaml", "facts.yaml", "actions.yaml")
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str  # as shown in messages: relative to the folder's parent when possible
+    data: Any
+
+
+@dataclass(frozen=True)
+class RawRuleBase:
+    directory: Path
+    sha256: str
+    ruleset: Document
+    code: Document
+    facts: Document
+    actions: Document
+    rule_files: tuple[Document, ...]
+
+
+def rule_file_paths(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if p.name not in FIXED_DOCUMENTS)
+
+
+def fingerprint(directory: Path | str | None = None) -> str:
+    """sha256 over every YAML file of a rules folder (names and bytes), for caching and reports."""
+    directory = resolve_rules_dir(directory)
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def resolve_rules_dir(directory: Path | str | None) -> Path:
+    path = Path(directory) if directory is not None else DEFAULT_RULES_DIR
+    if not path.exists():
+        raise InputError(Issue("rules folder not found", file=str(path)))
+    if not path.is_dir():
+        raise InputError(Issue("expected a rules folder, got a file", file=str(path)))
+    return path
+
+
+def _shown(path: Path) -> str:
+    """A short, stable name for messages: 'rules/boundaries.yaml' rather than an absolute path."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return f"{path.parent.name}/{path.name}"
+
+
+def read_rules_dir(directory: Path | str | None = None) -> RawRuleBase:
+    """Read every document; collect all parse errors before giving up."""
+    directory = resolve_rules_dir(directory)
+    issues: list[Issue] = []
+    docs: dict[str, Document] = {}
+    for name in FIXED_DOCUMENTS:
+        path = directory / name
+        try:
+            docs[name] = Document(_shown(path), read_yaml(path, _shown(path)))
+        except InputError as exc:
+            issues.extend(exc.issues)
+    rule_docs = []
+    for path in rule_file_paths(directory):
+        try:
+            rule_docs.append(Document(_shown(path), read_yaml(path, _shown(path))))
+        except InputError as exc:
+            issues.extend(exc.issues)
+    if issues:
+        raise RuleBaseError(issues)
+    return RawRuleBase(
+        directory=directory,
+        sha256=fingerprint(directory),
+        ruleset=docs["ruleset.yaml"],
+        code=docs["code.yaml"],
+        facts=docs["facts.yaml"],
+        actions=docs["actions.yaml"],
+        rule_files=tuple(rule_docs),
+    )

@@ -1,0 +1,246 @@
+"""The rule base as plain, frozen data: what validation produces and everything else reads.
+
+Nothing here knows about YAML or about durable-rules; the compiler, the report and the UI all
+work from these types.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Mapping, Union
+
+URGENCIES = ("immediate", "soon", "routine")
+FACT_TYPES = ("bool", "enum", "list", "int")
+
+
+# --- the Code -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Purpose:
+    number: int
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Commitment:
+    number: int
+    section: str  # the section's title, as the Code prints it
+    section_id: str
+    title: str  # our short title; the Code itself has none
+    text: str  # the Code's exact words
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    commitments: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Code:
+    title: str
+    preamble: str  # "As a Case Manager, I commit to:"
+    scope: str
+    application: str
+    source: str
+    purposes: tuple[Purpose, ...]
+    sections: tuple[Section, ...]
+    commitments: tuple[Commitment, ...]
+
+    def commitment(self, number: int) -> Commitment:
+        return self._commitments_by_number[number]
+
+    def purpose(self, number: int) -> Purpose:
+        return self._purposes_by_number[number]
+
+    @cached_property
+    def _commitments_by_number(self) -> dict[int, Commitment]:
+        return {c.number: c for c in self.commitments}
+
+    @cached_property
+    def _purposes_by_number(self) -> dict[int, Purpose]:
+        return {p.number: p for p in self.purposes}
+
+
+# --- facts ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FactGroup:
+    id: str
+    title: str
+    question: str  # "Does the situation involve ...?" - the first, area-level question
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    type: str  # one of FACT_TYPES
+    group: str
+    label: str  # short, for tables and diffs
+    question: str  # as a case manager would be asked it
+    help: str = ""
+    values: tuple[tuple[str, str], ...] = ()  # (id, label) for enum and list facts
+    ask_if: tuple[tuple[str, tuple], ...] = ()  # (fact, accepted values): all must hold
+    minimum: int | None = None
+    maximum: int | None = None
+    unit: str = ""
+    derived: bool = False  # concluded by rules, never asked
+
+    @property
+    def value_ids(self) -> tuple[str, ...]:
+        return tuple(v for v, _ in self.values)
+
+    def value_label(self, value_id: str) -> str:
+        return dict(self.values).get(value_id, value_id)
+
+    @property
+    def is_follow_up(self) -> bool:
+        return bool(self.ask_if)
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    label: str
+    guidance: str
+    urgency: str  # default urgency
+    safety: bool = False  # emergency, mandated report, duty to warn: first, never delayed
+
+
+# --- conditions -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Atom:
+    """One test on one fact. op is one of OPERATORS; value's type depends on op."""
+
+    fact: str
+    op: str
+    value: object = None
+
+
+@dataclass(frozen=True)
+class AllOf:
+    items: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: "Condition"
+
+
+Condition = Union[Atom, AllOf, AnyOf, Not]
+
+# op -> the YAML key that writes it
+OPERATORS = {
+    "equals": "equals",
+    "one_of": "one_of",
+    "contains_any": "contains_any",
+    "contains_all": "contains_all",
+    "known": "is",
+    "unknown": "is",
+    "gt": "gt",
+    "gte": "gte",
+    "lt": "lt",
+    "lte": "lte",
+}
+NUMERIC_OPS = ("gt", "gte", "lt", "lte")
+
+
+def condition_facts(cond: Condition) -> tuple[str, ...]:
+    """The fact ids a condition reads, in first-seen order."""
+    seen: dict[str, None] = {}
+
+    def walk(c: Condition) -> None:
+        if isinstance(c, Atom):
+            seen.setdefault(c.fact, None)
+        elif isinstance(c, Not):
+            walk(c.item)
+        else:
+            for item in c.items:
+                walk(item)
+
+    walk(cond)
+    return tuple(seen)
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Citation:
+    kind: str  # "commitment" or "purpose"
+    number: int
+    why: str
+
+
+@dataclass(frozen=True)
+class ActionRef:
+    id: str
+    urgency: str | None = None  # None: the catalogue's default
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TensionSpec:
+    between: tuple[int, int]  # commitment numbers, lower first
+    why: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    when: Condition
+    file: str
+    line: int
+    priority: int = 50
+    cites: tuple[Citation, ...] = ()
+    actions: tuple[ActionRef, ...] = ()
+    concludes: tuple[str, ...] = ()
+    tensions: tuple[TensionSpec, ...] = ()
+    questions: tuple[str, ...] = ()
+    comment: str = ""
+    sources: tuple[str, ...] = ()
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return condition_facts(self.when)
+
+
+# --- the whole ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RuleBase:
+    name: str
+    version: str
+    sha256: str
+    directory: str
+    code: Code
+    groups: tuple[FactGroup, ...]
+    facts: Mapping[str, Fact]  # input facts first, then derived, in declaration order
+    actions: Mapping[str, Action]  # catalogue order
+    rules: tuple[Rule, ...]
+    files: tuple[str, ...] = field(default=())
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    @property
+    def input_facts(self) -> tuple[Fact, ...]:
+        return tuple(f for f in self.facts.values() if not f.derived)
+
+    @property
+    def derived_facts(self) -> tuple[Fact, ...]:
+        return tuple(f for f in self.facts.values() if f.derived)

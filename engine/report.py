@@ -1,0 +1,315 @@
+"""The report: what the fired rules mean for the case manager, each item with its reasons.
+
+Built from the rule base and the engine's firing only, so it never depends on durable-rules.
+Everything is sorted by a stated key (firing order is not a contract): commitments and purposes
+by number; actions immediate -> soon -> routine, safety actions first, then by the highest
+priority of the rules behind them, then in catalogue order; tensions by their pair; questions by
+rule priority.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from .model import URGENCIES, RuleBase
+
+DISCLAIMER = (
+    "This report supports your professional judgement; it does not replace it, nor your"
+    " supervisor, your agency's policy or the law of your jurisdiction. If someone may be in"
+    " danger, call emergency services first; a report of suspected abuse needs no one's approval."
+)
+
+
+@dataclass(frozen=True)
+class Because:
+    """One rule's part in an item: which rule, on which facts, and the rule's own reason."""
+
+    rule: str
+    title: str
+    facts: Mapping[str, Any]
+    why: str = ""
+    urgency: str | None = None  # for actions: the urgency this rule asked for
+
+    def to_dict(self) -> dict:
+        out: dict[str, Any] = {"rule": self.rule, "facts": dict(self.facts), "title": self.title}
+        if self.why:
+            out["why"] = self.why
+        if self.urgency:
+            out["urgency"] = self.urgency
+        return out
+
+
+@dataclass(frozen=True)
+class CommitmentItem:
+    number: int
+    section: str
+    title: str
+    text: str
+    because: tuple[Because, ...]
+
+    def to_dict(self) -> dict:
+        return {"number": self.number, "section": self.section, "text": self.text,
+                "title": self.title, "because": [b.to_dict() for b in self.because]}
+
+
+@dataclass(frozen=True)
+class PurposeItem:
+    number: int
+    title: str
+    text: str
+    because: tuple[Because, ...]
+
+    def to_dict(self) -> dict:
+        return {"number": self.number, "text": self.text, "title": self.title,
+                "because": [b.to_dict() for b in self.because]}
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    id: str
+    label: str
+    guidance: str
+    urgency: str
+    safety: bool
+    notes: tuple[str, ...]
+    because: tuple[Because, ...]
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "label": self.label, "urgency": self.urgency,
+                "because": [b.to_dict() for b in self.because], "guidance": self.guidance,
+                "safety": self.safety, "notes": list(self.notes)}
+
+
+@dataclass(frozen=True)
+class TensionItem:
+    between: tuple[int, int]
+    explanation: str
+    because: tuple[Because, ...]
+
+    def to_dict(self) -> dict:
+        return {"between": list(self.between), "explanation": self.explanation,
+                "because": [b.to_dict() for b in self.because]}
+
+
+@dataclass(frozen=True)
+class Change:
+    """What answering one open question with one value would add to the report."""
+
+    value: Any
+    value_label: str
+    adds_commitments: tuple[int, ...]
+    adds_actions: tuple[str, ...]
+    raises_urgency: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "value_label": self.value_label,
+                "adds_commitments": list(self.adds_commitments), "adds_actions": list(self.adds_actions),
+                "raises_urgency": list(self.raises_urgency)}
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """An unanswered fact whose answer would change the advice."""
+
+    fact: str
+    label: str
+    question: str
+    changes: tuple[Change, ...]
+
+    def to_dict(self) -> dict:
+        return {"fact": self.fact, "label": self.label, "question": self.question,
+                "if_answered": [c.to_dict() for c in self.changes]}
+
+
+@dataclass(frozen=True)
+class Report:
+    ruleset_name: str
+    version: str
+    sha256: str
+    facts: Mapping[str, Any]
+    implied_facts: tuple[str, ...]
+    derived: Mapping[str, bool]
+    commitments: tuple[CommitmentItem, ...]
+    purposes: tuple[PurposeItem, ...]
+    actions: tuple[ActionItem, ...]
+    tensions: tuple[TensionItem, ...]
+    questions: tuple[str, ...]
+    fired_rules: tuple[str, ...]
+    to_find_out: tuple[OpenQuestion, ...] = ()
+    disclaimer: str = DISCLAIMER
+    fact_labels: Mapping[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """The report JSON of the contract (section 3), plus the project's own additions."""
+        return {
+            "ruleset": {"version": self.version, "sha256": self.sha256, "name": self.ruleset_name},
+            "facts": dict(self.facts),
+            "commitments": [c.to_dict() for c in self.commitments],
+            "purposes": [p.to_dict() for p in self.purposes],
+            "actions": [a.to_dict() for a in self.actions],
+            "tensions": [t.to_dict() for t in self.tensions],
+            "questions": list(self.questions),
+            "fired_rules": list(self.fired_rules),
+            "implied_facts": list(self.implied_facts),
+            "derived_facts": {k: v for k, v in self.derived.items() if v},
+            "to_find_out": [q.to_dict() for q in self.to_find_out],
+            "disclaimer": self.disclaimer,
+        }
+
+    @property
+    def commitment_numbers(self) -> tuple[int, ...]:
+        return tuple(c.number for c in self.commitments)
+
+    @property
+    def action_ids(self) -> tuple[str, ...]:
+        return tuple(a.id for a in self.actions)
+
+    def action(self, action_id: str) -> ActionItem | None:
+        return next((a for a in self.actions if a.id == action_id), None)
+
+
+# --- building ---------------------------------------------------------------------------------
+
+def _because(rulebase: RuleBase, rule_id: str, facts: Mapping[str, Any], derived: Mapping[str, bool],
+             why: str = "", urgency: str | None = None) -> Because:
+    rule = rulebase.rule(rule_id)
+    read = {}
+    for fact_id in rule.reads:
+        read[fact_id] = derived.get(fact_id, False) if rulebase.facts[fact_id].derived else facts.get(fact_id)
+    return Because(rule.id, rule.title, read, why, urgency)
+
+
+def _by_priority(rulebase: RuleBase, fired: Iterable[str]) -> list:
+    """Fired rules, highest priority first, then in rule-base order."""
+    order = {r.id: i for i, r in enumerate(rulebase.rules)}
+    rules = [rulebase.rule(r) for r in fired]
+    return sorted(rules, key=lambda r: (-r.priority, order[r.id]))
+
+
+def commitment_numbers(rulebase: RuleBase, fired: Iterable[str]) -> set[int]:
+    return {c.number for r in fired for c in rulebase.rule(r).cites if c.kind == "commitment"}
+
+
+def action_urgencies(rulebase: RuleBase, fired: Iterable[str]) -> dict[str, str]:
+    """Each recommended action with its most urgent urgency among the rules recommending it."""
+    result: dict[str, str] = {}
+    for rule_id in fired:
+        for ref in rulebase.rule(rule_id).actions:
+            urgency = ref.urgency or rulebase.actions[ref.id].urgency
+            if ref.id not in result or URGENCIES.index(urgency) < URGENCIES.index(result[ref.id]):
+                result[ref.id] = urgency
+    return result
+
+
+def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[str, ...],
+                 fired: tuple[str, ...], derived: Mapping[str, bool],
+                 to_find_out: tuple[OpenQuestion, ...] = ()) -> Report:
+    ranked = _by_priority(rulebase, fired)
+    code = rulebase.code
+
+    commitments: dict[int, list[Because]] = {}
+    purposes: dict[int, list[Because]] = {}
+    for rule in ranked:
+        for cite in rule.cites:
+            target = commitments if cite.kind == "commitment" else purposes
+            target.setdefault(cite.number, []).append(_because(rulebase, rule.id, facts, derived, cite.why))
+
+    urgencies = action_urgencies(rulebase, fired)
+    action_reasons: dict[str, list[Because]] = {}
+    action_priority: dict[str, int] = {}
+    for rule in ranked:
+        for ref in rule.actions:
+            urgency = ref.urgency or rulebase.actions[ref.id].urgency
+            action_reasons.setdefault(ref.id, []).append(
+                _because(rulebase, rule.id, facts, derived, ref.note, urgency))
+            action_priority[ref.id] = max(action_priority.get(ref.id, 0), rule.priority)
+    catalogue = list(rulebase.actions)
+
+    def action_key(action_id: str) -> tuple:
+        action = rulebase.actions[action_id]
+        return (URGENCIES.index(urgencies[action_id]), not action.safety, -action_priority[action_id],
+                catalogue.index(action_id))
+
+    actions = []
+    for action_id in sorted(urgencies, key=action_key):
+        action = rulebase.actions[action_id]
+        reasons = tuple(action_reasons[action_id])
+        notes = tuple(dict.fromkeys(b.why for b in reasons if b.why))
+        actions.append(ActionItem(action.id, action.label, action.guidance, urgencies[action_id],
+                                  action.safety, notes, reasons))
+
+    tensions: dict[tuple[int, int], tuple[str, list[Because]]] = {}
+    for rule in ranked:
+        for spec in rule.tensions:
+            explanation, reasons = tensions.setdefault(spec.between, (spec.why, []))
+            reasons.append(_because(rulebase, rule.id, facts, derived, spec.why))
+
+    questions = tuple(dict.fromkeys(q for rule in ranked for q in rule.questions))
+
+    return Report(
+        ruleset_name=rulebase.name, version=rulebase.version, sha256=rulebase.sha256,
+        facts=dict(facts), implied_facts=implied, derived=dict(derived),
+        commitments=tuple(
+            CommitmentItem(n, code.commitment(n).section, code.commitment(n).title, code.commitment(n).text,
+                           tuple(commitments[n])) for n in sorted(commitments)),
+        purposes=tuple(
+            PurposeItem(n, code.purpose(n).title, code.purpose(n).text, tuple(purposes[n]))
+            for n in sorted(purposes)),
+        actions=tuple(actions),
+        tensions=tuple(TensionItem(pair, explanation, tuple(reasons))
+                       for pair, (explanation, reasons) in sorted(tensions.items())),
+        questions=questions,
+        fired_rules=tuple(fired),
+        to_find_out=to_find_out,
+        fact_labels={f.id: f.label for f in rulebase.facts.values()},
+    )
+
+
+# --- comparing two reports (what if?) ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportDiff:
+    added_commitments: tuple[int, ...]
+    removed_commitments: tuple[int, ...]
+    added_actions: tuple[str, ...]
+    removed_actions: tuple[str, ...]
+    urgency_changes: tuple[tuple[str, str, str], ...]  # (action, before, after)
+    added_tensions: tuple[tuple[int, int], ...]
+    removed_tensions: tuple[tuple[int, int], ...]
+    changed_facts: tuple[tuple[str, Any, Any], ...]  # (fact, before, after)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.added_commitments, self.removed_commitments, self.added_actions,
+                        self.removed_actions, self.urgency_changes, self.added_tensions,
+                        self.removed_tensions))
+
+    def to_dict(self) -> dict:
+        return {
+            "commitments": {"added": list(self.added_commitments), "removed": list(self.removed_commitments)},
+            "actions": {"added": list(self.added_actions), "removed": list(self.removed_actions),
+                        "urgency_changed": [{"id": a, "before": b, "after": c}
+                                            for a, b, c in self.urgency_changes]},
+            "tensions": {"added": [list(p) for p in self.added_tensions],
+                         "removed": [list(p) for p in self.removed_tensions]},
+            "facts": [{"fact": f, "before": b, "after": a} for f, b, a in self.changed_facts],
+        }
+
+
+def compare(before: Report, after: Report) -> ReportDiff:
+    b_c, a_c = set(before.commitment_numbers), set(after.commitment_numbers)
+    b_a = {a.id: a.urgency for a in before.actions}
+    a_a = {a.id: a.urgency for a in after.actions}
+    b_t, a_t = {t.between for t in before.tensions}, {t.between for t in after.tensions}
+    fact_ids = list(dict.fromkeys([*before.facts, *after.facts]))
+    return ReportDiff(
+        added_commitments=tuple(sorted(a_c - b_c)),
+        removed_commitments=tuple(sorted(b_c - a_c)),
+        added_actions=tuple(a for a in after.action_ids if a not in b_a),
+        removed_actions=tuple(a for a in before.action_ids if a not in a_a),
+        urgency_changes=tuple((a, b_a[a], a_a[a]) for a in after.action_ids if a in b_a and b_a[a] != a_a[a]),
+        added_tensions=tuple(sorted(a_t - b_t)),
+        removed_tensions=tuple(sorted(b_t - a_t)),
+        changed_facts=tuple((f, before.facts.get(f), after.facts.get(f)) for f in fact_ids
+                            if before.facts.get(f) != after.facts.get(f)),
+    )

@@ -1,0 +1,122 @@
+"""Safe YAML with line numbers and no silent surprises.
+
+PyYAML's plain loader keeps the last of two duplicate keys without a word and lets a document
+smuggle in Python objects. Here mappings and sequences remember the line of each entry, duplicate
+keys are refused, and only the safe tags are constructed: rules are data, never code.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Issue
+
+
+class LineDict(dict):
+    """A mapping that knows the line of itself and of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    """A sequence that knows the line of itself and of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list
+
+    def line_of(self, index: int) -> int:
+        if 0 <= index < len(self.item_lines):
+            return self.item_lines[index]
+        return self.line
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None,
+                f"duplicate key '{key}' (first at line {result.key_lines[key]})",
+                key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def parse_yaml(text: str, source: str) -> Any:
+    """Parse YAML text; errors become an InputError naming source and line."""
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise InputError(Issue(f"malformed YAML: {problem}", file=source, line=line)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(Issue(f"malformed YAML: {exc}", file=source)) from None
+
+
+def read_yaml(path: Path, shown_as: str | None = None) -> Any:
+    """Read a YAML file; a missing or unreadable file is an InputError naming it."""
+    source = shown_as or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(Issue("file not found", file=source)) from None
+    except IsADirectoryError:
+        raise InputError(Issue("is a folder, not a file", file=source)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(Issue(f"not UTF-8 text ({exc.reason})", file=source)) from None
+    except OSError as exc:
+        raise InputError(Issue(f"cannot be read ({exc.strerror})", file=source)) from None
+    return parse_yaml(text, source)
+
+
+def line_at(node: Any, path: tuple) -> int | None:
+    """The line of the deepest node along path (keys and indexes) that we know a line for."""
+    line = getattr(node, "line", None) or None
+    for step in path:
+        if isinstance(node, LineDict) and step in node:
+            line = node.line_of(step)
+            node = node[step]
+        elif isinstance(node, LineList) and isinstance(step, int) and 0 <= step < len(node):
+            line = node.line_of(step)
+            node = node[step]
+        else:
+            if isinstance(node, LineDict):
+                line = node.line_of(step)
+            break
+        inner = getattr(node, "line", None)
+        if inner and not isinstance(node, (LineDict, LineList)):
+            line = inner
+    return line
