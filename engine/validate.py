@@ -32,37 +32,37 @@ MAX_DNF_TERMS = 512  # past this the never-holds check is skipped rather than sl
 
 # --- document shapes ----------------------------------------------------------------------------
 
-class _Strict(BaseModel):
+class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class RulesetDoc(_Strict):
+class RulesetDoc(StrictModel):
     name: str
     version: str
     description: str = ""
     comment: str = ""
 
 
-class PurposeDoc(_Strict):
+class PurposeDoc(StrictModel):
     number: int
     title: str
     text: str
 
 
-class CommitmentDoc(_Strict):
+class CommitmentDoc(StrictModel):
     number: int
     title: str
     text: str
     comment: str = ""
 
 
-class SectionDoc(_Strict):
+class SectionDoc(StrictModel):
     id: str
     title: str
     commitments: list[CommitmentDoc]
 
 
-class CodeDoc(_Strict):
+class CodeDoc(StrictModel):
     title: str
     preamble: str
     scope: str
@@ -73,14 +73,14 @@ class CodeDoc(_Strict):
     comment: str = ""
 
 
-class GroupDoc(_Strict):
+class GroupDoc(StrictModel):
     id: str
     title: str
     question: str
     help: str = ""
 
 
-class FactDoc(_Strict):
+class FactDoc(StrictModel):
     id: str
     group: str
     type: Literal["bool", "enum", "list", "int"]
@@ -95,21 +95,21 @@ class FactDoc(_Strict):
     comment: str = ""
 
 
-class DerivedDoc(_Strict):
+class DerivedDoc(StrictModel):
     id: str
     label: str
     meaning: str
     comment: str = ""
 
 
-class FactsDoc(_Strict):
+class FactsDoc(StrictModel):
     groups: list[GroupDoc]
     facts: list[FactDoc]
     derived: list[DerivedDoc] = []
     comment: str = ""
 
 
-class ActionDoc(_Strict):
+class ActionDoc(StrictModel):
     id: str
     label: str
     guidance: str
@@ -118,29 +118,29 @@ class ActionDoc(_Strict):
     comment: str = ""
 
 
-class ActionsDoc(_Strict):
+class ActionsDoc(StrictModel):
     actions: list[ActionDoc]
     comment: str = ""
 
 
-class CiteDoc(_Strict):
+class CiteDoc(StrictModel):
     commitment: Optional[int] = None
     purpose: Optional[int] = None
     why: str
 
 
-class ActionRefDoc(_Strict):
+class ActionRefDoc(StrictModel):
     id: str
     urgency: Optional[Literal["immediate", "soon", "routine"]] = None
     note: str = ""
 
 
-class TensionDoc(_Strict):
+class TensionDoc(StrictModel):
     between: list[int] = Field(min_length=2, max_length=2)
     why: str
 
 
-class RuleDoc(_Strict):
+class RuleDoc(StrictModel):
     id: str
     title: str
     when: Any
@@ -162,7 +162,7 @@ class RuleDoc(_Strict):
         return value
 
 
-class RuleFileDoc(_Strict):
+class RuleFileDoc(StrictModel):
     rules: list[RuleDoc]
     comment: str = ""
 
@@ -205,7 +205,7 @@ def _dotted(path: tuple | list) -> str:
     return out
 
 
-def _shape(doc: Document, model: type[BaseModel], issues: list[Issue]) -> Any:
+def check_shape(doc: Document, model: type[BaseModel], issues: list[Issue]) -> Any:
     """Validate a document's shape; on failure add located issues and return None."""
     if not isinstance(doc.data, dict):
         got = "an empty file" if doc.data is None else f"a {type(doc.data).__name__}"
@@ -255,7 +255,7 @@ _ALL_MODELS = (RulesetDoc, PurposeDoc, CommitmentDoc, SectionDoc, CodeDoc, Group
 
 # --- located helpers ------------------------------------------------------------------------------
 
-class _Place:
+class Locator:
     """Builds issues for one document, with lines looked up from the raw YAML by path."""
 
     def __init__(self, doc: Document, issues: list[Issue]):
@@ -268,7 +268,7 @@ class _Place:
         self.issues.append(Issue(message, self.doc.path, line_at(self.doc.data, loc), owner, field))
 
 
-def _check_id(place: _Place, value: str, loc: tuple, what: str, pattern=ID_PATTERN) -> None:
+def _check_id(place: Locator, value: str, loc: tuple, what: str, pattern=ID_PATTERN) -> None:
     if not pattern.match(value):
         place.add(f"{what} '{value}' must be lower case letters, digits and underscores"
                   + (" (dots separate parts)" if pattern is RULE_ID_PATTERN else ""), loc)
@@ -277,10 +277,10 @@ def _check_id(place: _Place, value: str, loc: tuple, what: str, pattern=ID_PATTE
 # --- the Code -----------------------------------------------------------------------------------
 
 def _build_code(doc: Document, issues: list[Issue]) -> Code | None:
-    parsed: CodeDoc | None = _shape(doc, CodeDoc, issues)
+    parsed: CodeDoc | None = check_shape(doc, CodeDoc, issues)
     if parsed is None:
         return None
-    place = _Place(doc, issues)
+    place = Locator(doc, issues)
     start = len(issues)
     purposes = tuple(Purpose(p.number, p.title.strip(), p.text.strip()) for p in parsed.purposes)
     numbers = [p.number for p in purposes]
@@ -314,10 +314,10 @@ def _build_code(doc: Document, issues: list[Issue]) -> Code | None:
 # --- facts --------------------------------------------------------------------------------------
 
 def _build_facts(doc: Document, issues: list[Issue]) -> tuple[tuple[FactGroup, ...], dict[str, Fact]] | None:
-    parsed: FactsDoc | None = _shape(doc, FactsDoc, issues)
+    parsed: FactsDoc | None = check_shape(doc, FactsDoc, issues)
     if parsed is None:
         return None
-    place = _Place(doc, issues)
+    place = Locator(doc, issues)
     start = len(issues)
     groups: list[FactGroup] = []
     for gi, g in enumerate(parsed.groups):
@@ -396,7 +396,7 @@ def _replace(fact: Fact, **changes: Any) -> Fact:
     return replace(fact, **changes)
 
 
-def _check_ask_if_cycles(facts: dict[str, Fact], place: _Place, locs: dict[str, tuple]) -> None:
+def _check_ask_if_cycles(facts: dict[str, Fact], place: Locator, locs: dict[str, tuple]) -> None:
     for fact in facts.values():
         seen, current = [fact.id], fact
         while current.ask_if:
@@ -434,10 +434,10 @@ def value_problem(fact: Fact, value: Any, for_list_item: bool = False) -> str | 
 # --- actions ------------------------------------------------------------------------------------
 
 def _build_actions(doc: Document, issues: list[Issue]) -> dict[str, Action] | None:
-    parsed: ActionsDoc | None = _shape(doc, ActionsDoc, issues)
+    parsed: ActionsDoc | None = check_shape(doc, ActionsDoc, issues)
     if parsed is None:
         return None
-    place = _Place(doc, issues)
+    place = Locator(doc, issues)
     start = len(issues)
     actions: dict[str, Action] = {}
     for ai, a in enumerate(parsed.actions):
@@ -660,16 +660,16 @@ def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
                  actions: dict[str, Action], facts_doc: Document,
                  issues: list[Issue]) -> tuple[Rule, ...] | None:
     rules: list[Rule] = []
-    places: dict[str, tuple[_Place, tuple]] = {}
+    places: dict[str, tuple[Locator, tuple]] = {}
     start = len(issues)
     commitment_numbers = {c.number for c in code.commitments}
     purpose_numbers = {p.number for p in code.purposes}
     derived_ids = [f.id for f in facts.values() if f.derived]
     for doc in docs:
-        parsed: RuleFileDoc | None = _shape(doc, RuleFileDoc, issues)
+        parsed: RuleFileDoc | None = check_shape(doc, RuleFileDoc, issues)
         if parsed is None:
             continue
-        place = _Place(doc, issues)
+        place = Locator(doc, issues)
         for ri, r in enumerate(parsed.rules):
             loc = ("rules", ri)
             owner = f"rule {r.id}"
@@ -755,14 +755,14 @@ def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
                     comment=r.comment.strip(), sources=tuple(r.sources)))
     if len(issues) > start:
         return None
-    _check_derived(rules, facts, places, _Place(facts_doc, issues))
+    _check_derived(rules, facts, places, Locator(facts_doc, issues))
     if len(issues) > start:
         return None
     return tuple(rules)
 
 
-def _check_derived(rules: list[Rule], facts: dict[str, Fact], places: dict[str, tuple[_Place, tuple]],
-                   facts_place: _Place) -> None:
+def _check_derived(rules: list[Rule], facts: dict[str, Fact], places: dict[str, tuple[Locator, tuple]],
+                   facts_place: Locator) -> None:
     """Every derived fact is concluded by some rule and read by some rule, and chains never loop."""
     concluded = {d for r in rules for d in r.concludes}
     read = {f for r in rules for f in r.reads}
@@ -821,14 +821,14 @@ def derivation_layers(rules: list[Rule] | tuple[Rule, ...]) -> dict[str, int]:
 def validate(raw: RawRuleBase) -> RuleBase:
     """Check every document; raise RuleBaseError listing every problem found."""
     issues: list[Issue] = []
-    ruleset: RulesetDoc | None = _shape(raw.ruleset, RulesetDoc, issues)
+    ruleset: RulesetDoc | None = check_shape(raw.ruleset, RulesetDoc, issues)
     code = _build_code(raw.code, issues)
     facts_part = _build_facts(raw.facts, issues)
     actions = _build_actions(raw.actions, issues)
     if code is None or facts_part is None or actions is None or ruleset is None:
         # Rules cannot be checked against a vocabulary that is itself broken; still check shapes.
         for doc in raw.rule_files:
-            _shape(doc, RuleFileDoc, issues)
+            check_shape(doc, RuleFileDoc, issues)
         raise RuleBaseError(issues)
     groups, facts = facts_part
     rules = _build_rules(raw.rule_files, code, facts, actions, raw.facts, issues)

@@ -1,0 +1,189 @@
+"""The command line: a thin shell over the engine API.
+
+Exit codes: 0 success; 1 a scenario check failed; 2 bad input (one line per problem on standard
+error, no traceback); 3 the rules engine itself failed (a defect, reported in one line).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import load, load_rulebase
+from .describe import coverage, coverage_text, explain_rule, vocabulary_markdown
+from .errors import EngineFailure, InputError, Issue
+from .evaluate import Advisor
+from .render import RENDERERS
+from .scenarios import read_scenarios, run_scenario
+from .yamlio import parse_yaml
+
+DEFAULT_SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+EXIT_SCENARIO_FAILED, EXIT_BAD_INPUT, EXIT_ENGINE_FAILURE = 1, 2, 3
+
+
+def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
+    """Turn our errors into one-line messages and exit codes; never a traceback."""
+
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = command(*args, **kwargs) or 0
+        except InputError as exc:
+            for line in exc.lines():
+                click.echo(f"error: {line}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except EngineFailure as exc:
+            click.echo(f"engine failure: {exc}", err=True)
+            sys.exit(EXIT_ENGINE_FAILURE)
+        sys.exit(code)
+
+    run.__name__ = command.__name__
+    run.__doc__ = command.__doc__
+    return run
+
+
+rules_option = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None,
+                            help="Rules folder (default: rules/ of this checkout).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Ethics decision support for case managers, built on the NACM Code of Ethics.
+
+    It supports professional judgement; it does not replace your supervisor, your agency's
+    policy or the law of your jurisdiction.
+    """
+
+
+def read_facts_input(path: str) -> tuple[Any, str, tuple]:
+    """Facts from a scenario file (its facts: mapping), a YAML/JSON mapping, or '-' for stdin."""
+    if path == "-":
+        text, source = sys.stdin.read(), "<stdin>"
+    else:
+        source = path
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InputError(Issue("file not found", file=path)) from None
+        except IsADirectoryError:
+            raise InputError(Issue("is a folder, not a file", file=path)) from None
+        except UnicodeDecodeError:
+            raise InputError(Issue("not UTF-8 text", file=path)) from None
+    try:
+        data = parse_yaml(text, source)
+    except InputError:
+        try:  # JSON that YAML cannot read (tabs, for instance)
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            raise
+    if isinstance(data, dict) and "facts" in data and isinstance(data.get("facts"), (dict, type(None))):
+        return data["facts"], source, ("facts",)
+    if data is None:
+        raise InputError(Issue("empty input: expected a mapping of facts or a scenario", file=source))
+    return data, source, ()
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True)
+@click.option("--no-explore", is_flag=True, help="Skip 'what else to find out' (faster).")
+@rules_option
+@_guarded
+def evaluate(file: str, fmt: str, no_explore: bool, rules_dir: Path | None) -> int:
+    """Evaluate a scenario's facts and print the report (FILE: a scenario or a facts mapping; - for stdin)."""
+    facts, source, location = read_facts_input(file)
+    advisor = load(rules_dir)
+    report = advisor.evaluate(facts, explore=not no_explore, source=source, location=location)
+    click.echo(RENDERERS[fmt](report), nl=False)
+    return 0
+
+
+@cli.command()
+@click.argument("rules_dir", required=False, type=click.Path(path_type=Path))
+@_guarded
+def validate(rules_dir: Path | None) -> int:
+    """Check every rule, fact and action file; list every problem with file and line."""
+    advisor = load(rules_dir)  # compiling too: a rule base the engine cannot take is not valid
+    rb = advisor.rulebase
+    click.echo(f"ok: {len(rb.rules)} rules, {len(rb.input_facts)} facts ({len(rb.derived_facts)} derived), "
+               f"{len(rb.actions)} actions, {len(rb.code.commitments)} commitments; "
+               f"version {rb.version}, sha256 {rb.sha256[:12]}")
+    return 0
+
+
+def _run_all(advisor: Advisor, scenarios_dir: Path | None):
+    scenarios = read_scenarios(scenarios_dir or DEFAULT_SCENARIOS_DIR, advisor.rulebase)
+    return [run_scenario(advisor, s) for s in scenarios]
+
+
+@cli.command()
+@click.argument("scenarios_dir", required=False, type=click.Path(path_type=Path))
+@rules_option
+@_guarded
+def scenarios(scenarios_dir: Path | None, rules_dir: Path | None) -> int:
+    """Run every scenario against its expected answer."""
+    results = _run_all(load(rules_dir), scenarios_dir)
+    for result in results:
+        status = "PASS" if result.passed else "FAIL"
+        click.echo(f"{status}  {result.scenario.id}  ({result.scenario.path})")
+        for problem in result.problems:
+            click.echo(f"      {problem}")
+    failed = sum(not r.passed for r in results)
+    click.echo(f"scenarios: {len(results) - failed} passed, {failed} failed")
+    return EXIT_SCENARIO_FAILED if failed else 0
+
+
+@cli.command()
+@click.argument("rule_id")
+@rules_option
+@click.option("--scenarios", "scenarios_dir", type=click.Path(path_type=Path), default=None,
+              help="Scenarios folder, to list the scenarios that fire the rule.")
+@_guarded
+def explain(rule_id: str, rules_dir: Path | None, scenarios_dir: Path | None) -> int:
+    """Explain one rule in plain words: what it needs, cites and recommends."""
+    advisor = load(rules_dir)
+    rb = advisor.rulebase
+    ids = [r.id for r in rb.rules]
+    if rule_id not in ids:
+        from .errors import did_you_mean
+        raise InputError(Issue(f"unknown rule '{rule_id}'{did_you_mean(rule_id, ids)}"))
+    fired_by: list[str] = []
+    folder = scenarios_dir or DEFAULT_SCENARIOS_DIR
+    if folder.is_dir():
+        fired_by = [r.scenario.id for r in _run_all(advisor, folder) if rule_id in r.report.fired_rules]
+    click.echo(explain_rule(rb, rb.rule(rule_id), fired_by), nl=False)
+    return 0
+
+
+@cli.command(name="coverage")
+@rules_option
+@click.option("--scenarios", "scenarios_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--strict", is_flag=True, help="Exit 1 when a commitment or purpose is not reached or a rule never fires.")
+@_guarded
+def coverage_command(rules_dir: Path | None, scenarios_dir: Path | None, strict: bool) -> int:
+    """Each commitment and purpose with the rules that cite it and the scenarios that reach it."""
+    advisor = load(rules_dir)
+    cov = coverage(advisor.rulebase, _run_all(advisor, scenarios_dir))
+    click.echo(coverage_text(cov), nl=False)
+    if strict and (cov.empty_rows or cov.rules_never_fired):
+        return EXIT_SCENARIO_FAILED
+    return 0
+
+
+@cli.command()
+@rules_option
+@_guarded
+def vocabulary(rules_dir: Path | None) -> int:
+    """Print the fact vocabulary and action catalogue as Markdown (docs/VOCABULARY.md)."""
+    click.echo(vocabulary_markdown(load_rulebase(rules_dir)), nl=False)
+    return 0
+
+
+def main() -> None:
+    cli(prog_name="nacm-ethics")
+
+
+if __name__ == "__main__":
+    main()
