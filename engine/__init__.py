@@ -18,7 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import EngineFailure, FactsError, InputError, Issue, RuleBaseError, ScenarioError
-from .evaluate import Advisor, CheckedFacts, fact_applies
+from .evaluate import Advisor
+from .facts import CheckedFacts, check_facts, fact_applies
 from .load import DEFAULT_RULES_DIR, fingerprint, read_rules_dir
 from .model import RuleBase
 from .report import DISCLAIMER, Report, ReportDiff, compare
@@ -27,7 +28,7 @@ from .validate import validate
 __all__ = [
     "Advisor", "CheckedFacts", "DEFAULT_RULES_DIR", "DISCLAIMER", "EngineFailure", "FactsError",
     "InputError", "Issue", "Report", "ReportDiff", "RuleBase", "RuleBaseError", "ScenarioError",
-    "compare", "fact_applies", "fingerprint", "load", "load_rulebase",
+    "check_facts", "compare", "fact_applies", "fingerprint", "load", "load_rulebase",
 ]
 
 

@@ -32,8 +32,7 @@ import durable.engine as durable
 import durable_rules_engine
 
 from .errors import EngineFailure, Issue, RuleBaseError
-from .model import AllOf, AnyOf, Atom, Condition, Fact, Not, Rule, RuleBase
-from .validate import derivation_layers
+from .model import AllOf, AnyOf, Atom, Condition, Fact, Not, Rule, RuleBase, derivation_layers
 
 MAX_RULES_PER_SHARD = 64
 MAX_TESTS_PER_SHARD = 400

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping, Union
+from typing import Any, Mapping, Union
 
 URGENCIES = ("immediate", "soon", "routine")
 FACT_TYPES = ("bool", "enum", "list", "int")
@@ -210,6 +210,10 @@ class Rule:
     questions: tuple[str, ...] = ()
     comment: str = ""
     sources: tuple[str, ...] = ()
+    # Example fact sets beside the rule: it must fire for each of `fires` and stay silent for
+    # each of `silent` (a near miss). Tests run them all.
+    fires: tuple[Mapping[str, Any], ...] = field(default=(), compare=False, hash=False)
+    silent: tuple[Mapping[str, Any], ...] = field(default=(), compare=False, hash=False)
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -244,3 +248,55 @@ class RuleBase:
     @property
     def derived_facts(self) -> tuple[Fact, ...]:
         return tuple(f for f in self.facts.values() if f.derived)
+
+
+# --- pure helpers over the model --------------------------------------------------------------
+
+def value_problem(fact: Fact, value: Any, for_list_item: bool = False) -> str | None:
+    """Why a value does not fit a fact, or None when it does."""
+    if fact.type == "bool":
+        if not isinstance(value, bool):
+            return f"'{fact.id}' is true or false, got {value!r}"
+    elif fact.type in ("enum", "list"):
+        if fact.type == "list" and not for_list_item:
+            raise AssertionError("list values are checked item by item")
+        if not isinstance(value, str) or value not in fact.value_ids:
+            return (f"'{value}' is not a value of '{fact.id}'{did_you_mean(value, fact.value_ids)};"
+                    f" allowed: {', '.join(fact.value_ids)}")
+    elif fact.type == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"'{fact.id}' is a whole number, got {value!r}"
+        if fact.minimum is not None and value < fact.minimum:
+            return f"'{fact.id}' is at least {fact.minimum}, got {value}"
+        if fact.maximum is not None and value > fact.maximum:
+            return f"'{fact.id}' is at most {fact.maximum}, got {value}"
+    return None
+
+
+def derivation_layers(rules: list[Rule] | tuple[Rule, ...]) -> dict[str, int]:
+    """Layer of each rule: 0 reads no derived fact; n reads facts concluded in layers below n.
+
+    Raises ValueError(rule id) when concluding loops back, which would make the answer depend on
+    firing order.
+    """
+    concluders: dict[str, list[Rule]] = {}
+    for r in rules:
+        for d in r.concludes:
+            concluders.setdefault(d, []).append(r)
+    layers: dict[str, int] = {}
+    visiting: set[str] = set()
+
+    def layer(rule: Rule) -> int:
+        if rule.id in layers:
+            return layers[rule.id]
+        if rule.id in visiting:
+            raise ValueError(rule.id)
+        visiting.add(rule.id)
+        below = [layer(c) + 1 for f in rule.reads for c in concluders.get(f, ())]
+        visiting.discard(rule.id)
+        layers[rule.id] = max(below, default=0)
+        return layers[rule.id]
+
+    for r in rules:
+        layer(r)
+    return layers

@@ -30,7 +30,8 @@ from typing import Any, Literal, Optional
 from pydantic import Field
 
 from .errors import FactsError, InputError, Issue, ScenarioError, did_you_mean
-from .evaluate import Advisor, CheckedFacts, check_facts
+from .evaluate import Advisor
+from .facts import CheckedFacts, check_facts
 from .load import Document
 from .model import RuleBase
 from .report import Report

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from typing import Any, Callable, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import Issue, RuleBaseError, did_you_mean
+from .errors import FactsError, Issue, RuleBaseError, did_you_mean
+from .facts import check_facts
 from .load import Document, RawRuleBase
 from .model import (
     NUMERIC_OPS, URGENCIES, Action, ActionRef, AllOf, AnyOf, Atom, Citation, Code, Commitment,
-    Condition, Fact, FactGroup, Not, Purpose, Rule, RuleBase, Section, TensionSpec, condition_facts,
+    Condition, Fact, FactGroup, Not, Purpose, Rule, RuleBase, Section, TensionSpec, condition_facts, derivation_layers,
+    value_problem,
 )
 from .yamlio import LineDict, LineList, line_at
 
@@ -140,6 +143,11 @@ class TensionDoc(StrictModel):
     why: str
 
 
+class ExamplesDoc(StrictModel):
+    fires: list[dict[str, Any]] = []
+    silent: list[dict[str, Any]] = []
+
+
 class RuleDoc(StrictModel):
     id: str
     title: str
@@ -152,6 +160,7 @@ class RuleDoc(StrictModel):
     questions: list[str] = []
     comment: str = ""
     sources: list[str] = []
+    examples: ExamplesDoc = ExamplesDoc()
 
     @field_validator("actions", mode="before")
     @classmethod
@@ -375,7 +384,7 @@ def _build_facts(doc: Document, issues: list[Issue]) -> tuple[tuple[FactGroup, .
                 if problem:
                     place.add(problem, loc)
             conditions.append((parent_id, accepted_values))
-        facts[f.id] = _replace(facts[f.id], ask_if=tuple(conditions))
+        facts[f.id] = replace(facts[f.id], ask_if=tuple(conditions))
     _check_ask_if_cycles(facts, place, first_line)
 
     for di, d in enumerate(parsed.derived):
@@ -391,11 +400,6 @@ def _build_facts(doc: Document, issues: list[Issue]) -> tuple[tuple[FactGroup, .
     return tuple(groups), facts
 
 
-def _replace(fact: Fact, **changes: Any) -> Fact:
-    from dataclasses import replace
-    return replace(fact, **changes)
-
-
 def _check_ask_if_cycles(facts: dict[str, Fact], place: Locator, locs: dict[str, tuple]) -> None:
     for fact in facts.values():
         seen, current = [fact.id], fact
@@ -408,27 +412,6 @@ def _check_ask_if_cycles(facts: dict[str, Fact], place: Locator, locs: dict[str,
             current = facts.get(parent)
             if current is None:
                 break
-
-
-def value_problem(fact: Fact, value: Any, for_list_item: bool = False) -> str | None:
-    """Why a value does not fit a fact, or None when it does."""
-    if fact.type == "bool":
-        if not isinstance(value, bool):
-            return f"'{fact.id}' is true or false, got {value!r}"
-    elif fact.type in ("enum", "list"):
-        if fact.type == "list" and not for_list_item:
-            raise AssertionError("list values are checked item by item")
-        if not isinstance(value, str) or value not in fact.value_ids:
-            return (f"'{value}' is not a value of '{fact.id}'{did_you_mean(value, fact.value_ids)};"
-                    f" allowed: {', '.join(fact.value_ids)}")
-    elif fact.type == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            return f"'{fact.id}' is a whole number, got {value!r}"
-        if fact.minimum is not None and value < fact.minimum:
-            return f"'{fact.id}' is at least {fact.minimum}, got {value}"
-        if fact.maximum is not None and value > fact.maximum:
-            return f"'{fact.id}' is at most {fact.maximum}, got {value}"
-    return None
 
 
 # --- actions ------------------------------------------------------------------------------------
@@ -752,7 +735,9 @@ def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
                     line=line_at(doc.data, loc) or 0, priority=r.priority, cites=tuple(cites),
                     actions=tuple(refs), concludes=tuple(dict.fromkeys(r.concludes)),
                     tensions=tuple(tensions), questions=tuple(q.strip() for q in r.questions),
-                    comment=r.comment.strip(), sources=tuple(r.sources)))
+                    comment=r.comment.strip(), sources=tuple(r.sources),
+                    fires=tuple(doc.data["rules"][ri].get("examples", {}).get("fires", ())),
+                    silent=tuple(doc.data["rules"][ri].get("examples", {}).get("silent", ()))))
     if len(issues) > start:
         return None
     _check_derived(rules, facts, places, Locator(facts_doc, issues))
@@ -787,35 +772,6 @@ def _check_derived(rules: list[Rule], facts: dict[str, Fact], places: dict[str, 
                   loc + ("concludes",), f"rule {rule_id}", "concludes")
 
 
-def derivation_layers(rules: list[Rule] | tuple[Rule, ...]) -> dict[str, int]:
-    """Layer of each rule: 0 reads no derived fact; n reads facts concluded in layers below n.
-
-    Raises ValueError(rule id) when concluding loops back, which would make the answer depend on
-    firing order.
-    """
-    concluders: dict[str, list[Rule]] = {}
-    for r in rules:
-        for d in r.concludes:
-            concluders.setdefault(d, []).append(r)
-    layers: dict[str, int] = {}
-    visiting: set[str] = set()
-
-    def layer(rule: Rule) -> int:
-        if rule.id in layers:
-            return layers[rule.id]
-        if rule.id in visiting:
-            raise ValueError(rule.id)
-        visiting.add(rule.id)
-        below = [layer(c) + 1 for f in rule.reads for c in concluders.get(f, ())]
-        visiting.discard(rule.id)
-        layers[rule.id] = max(below, default=0)
-        return layers[rule.id]
-
-    for r in rules:
-        layer(r)
-    return layers
-
-
 # --- the whole ----------------------------------------------------------------------------------
 
 def validate(raw: RawRuleBase) -> RuleBase:
@@ -837,12 +793,30 @@ def validate(raw: RawRuleBase) -> RuleBase:
                             file=str(raw.directory)))
     if issues or rules is None:
         raise RuleBaseError(issues)
-    return RuleBase(name=ruleset.name, version=ruleset.version, sha256=raw.sha256,
-                    directory=str(raw.directory), code=code, groups=groups, facts=facts,
-                    actions=actions, rules=rules,
-                    files=tuple(d.path for d in (raw.ruleset, raw.code, raw.facts, raw.actions,
-                                                 *raw.rule_files)))
+    rulebase = RuleBase(name=ruleset.name, version=ruleset.version, sha256=raw.sha256,
+                        directory=str(raw.directory), code=code, groups=groups, facts=facts,
+                        actions=actions, rules=rules,
+                        files=tuple(d.path for d in (raw.ruleset, raw.code, raw.facts, raw.actions,
+                                                     *raw.rule_files)))
+    return _with_checked_examples(rulebase)
 
 
-__all__ = ["validate", "parse_condition", "can_ever_hold", "atom_holds", "fact_domain",
-           "derivation_layers", "LineDict", "LineList"]
+def _with_checked_examples(rulebase: RuleBase) -> RuleBase:
+    """Check each rule's example facts against the vocabulary; store them normalised."""
+    issues: list[Issue] = []
+    rules = []
+    for rule in rulebase.rules:
+        checked: dict[str, list] = {"fires": [], "silent": []}
+        for kind in checked:
+            for i, example in enumerate(getattr(rule, kind)):
+                try:
+                    checked[kind].append(check_facts(rulebase, example, rule.file, (f"examples.{kind}[{i}]",)).values)
+                except FactsError as exc:
+                    issues.extend(replace(x, owner=f"rule {rule.id}") for x in exc.issues)
+        rules.append(replace(rule, fires=tuple(checked["fires"]), silent=tuple(checked["silent"])))
+    if issues:
+        raise RuleBaseError(issues)
+    return replace(rulebase, rules=tuple(rules))
+
+
+__all__ = ["validate", "parse_condition", "can_ever_hold", "atom_holds", "fact_domain"]

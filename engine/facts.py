@@ -1,0 +1,126 @@
+"""The facts of one scenario, checked against the fact vocabulary.
+
+Used by evaluation (the facts a user gives), by validation (the example facts beside each rule)
+and by scenarios. Values are normalised (lists deduplicated and put in vocabulary order) and a
+follow-up answer implies its parent: giving relationship_kind means dual_relationship is true.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .errors import FactsError, Issue, did_you_mean
+from .model import Fact, RuleBase, value_problem
+from .yamlio import line_at
+
+
+@dataclass(frozen=True)
+class CheckedFacts:
+    values: Mapping[str, Any]  # known facts only, in vocabulary order, values normalised
+    implied: tuple[str, ...]  # facts we set because a follow-up answer implies them
+
+
+def check_facts(rulebase: RuleBase, facts: Any, source: str | None = None,
+                location: tuple = ()) -> CheckedFacts:
+    """Check facts against the vocabulary; raise FactsError listing every problem.
+
+    `source` and `location` name where the facts came from (a scenario file and the path of its
+    `facts:` mapping) so that messages carry file and line.
+    """
+    def problem(message: str, fact_id: str | None = None) -> Issue:
+        line = line_at(facts, (fact_id,)) if fact_id is not None else getattr(facts, "line", None)
+        field = ".".join([*map(str, location), fact_id]) if fact_id else (".".join(map(str, location)) or None)
+        return Issue(message, file=source, line=line, field=field)
+
+    if facts is None:
+        facts = {}
+    if not isinstance(facts, Mapping):
+        raise FactsError(problem(f"facts must be a mapping of fact id to value, got {type(facts).__name__}"))
+    issues: list[Issue] = []
+    values: dict[str, Any] = {}
+    input_ids = [f.id for f in rulebase.input_facts]
+    for fact_id, value in facts.items():
+        fact = rulebase.facts.get(fact_id) if isinstance(fact_id, str) else None
+        if fact is None:
+            issues.append(problem(f"unknown fact '{fact_id}'{did_you_mean(fact_id, input_ids)}", str(fact_id)))
+            continue
+        if fact.derived:
+            issues.append(problem(f"'{fact_id}' is concluded by the rules and cannot be given", fact_id))
+            continue
+        if value is None:
+            continue  # null means "not known", like leaving it out
+        normalised, message = _normalise(fact, value)
+        if message:
+            issues.append(problem(message, fact_id))
+        else:
+            values[fact_id] = normalised
+    if issues:
+        raise FactsError(issues)
+    implied = _apply_follow_ups(rulebase, values, issues, problem)
+    if issues:
+        raise FactsError(issues)
+    ordered = {f.id: values[f.id] for f in rulebase.input_facts if f.id in values}
+    return CheckedFacts(ordered, implied)
+
+
+def _normalise(fact: Fact, value: Any) -> tuple[Any, str | None]:
+    if fact.type == "list":
+        if not isinstance(value, (list, tuple)):
+            return None, (f"'{fact.id}' is a list of values ({', '.join(fact.value_ids)}),"
+                          f" got {value!r}")
+        for item in value:
+            message = value_problem(fact, item, for_list_item=True)
+            if message:
+                return None, message
+        return [v for v in fact.value_ids if v in value], None
+    message = value_problem(fact, value, for_list_item=True)
+    return (None, message) if message else (value, None)
+
+
+def _apply_follow_ups(rulebase: RuleBase, values: dict[str, Any], issues: list[Issue], problem) -> tuple[str, ...]:
+    """A follow-up answer implies its parent (relationship_kind given -> dual_relationship true);
+    a follow-up given while its parent says it does not apply is a contradiction."""
+    implied: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        for fact in rulebase.input_facts:
+            if fact.id not in values:
+                continue
+            for parent_id, accepted in fact.ask_if:
+                parent = rulebase.facts[parent_id]
+                current = values.get(parent_id)
+                if current is None:
+                    if parent.type in ("bool", "enum") and len(accepted) == 1:
+                        values[parent_id] = accepted[0]
+                        implied.append(parent_id)
+                        changed = True
+                    continue
+                holds = (any(v in current for v in accepted) if parent.type == "list"
+                         else current in accepted)
+                if not holds:
+                    shown = " or ".join(show_value(v) for v in accepted)
+                    issues.append(problem(
+                        f"'{fact.id}' applies only when '{parent_id}' is {shown}, but it is"
+                        f" {show_value(current)}", fact.id))
+    return tuple(dict.fromkeys(implied))
+
+
+def show_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def fact_applies(fact: Fact, values: Mapping[str, Any]) -> bool:
+    """Whether a fact's question should be asked, given the answers so far (its ask_if holds)."""
+    for parent_id, accepted in fact.ask_if:
+        current = values.get(parent_id)
+        if current is None:
+            return False
+        if isinstance(current, list):
+            if not any(v in current for v in accepted):
+                return False
+        elif current not in accepted:
+            return False
+    return True
