@@ -9,9 +9,13 @@ engine is known to get wrong (see STYLE.md in the project's shared notes):
   Only int facts use ``$lt``/``$gt``, always on a number, always guarded by ``f__known``.
 * Every pattern starts with ``t == "scenario"``, so the engine's own state object can never match
   (it would loop forever with the GIL held).
-* Each shard (one durable ruleset) holds at most MAX_RULES_PER_SHARD rules and MAX_TESTS_PER_SHARD
-  tests, well inside the envelope that held in probes; derived facts are stratified into layers,
-  and a layer sees the conclusions of the layers below it.
+* A condition is expanded into its alternatives (disjunctive normal form) and each alternative
+  becomes one durable rule whose pattern is a flat conjunction of tests: nested $or/$and in one
+  pattern hit the engine's limit of 32 expressions per node (error 113) at modest sizes. A rule
+  fires when any of its alternatives does; firing twice is folded into once.
+* Each shard (one durable ruleset) holds at most MAX_PATTERNS_PER_SHARD durable rules, well inside
+  the envelope that held in probes; derived facts are stratified into layers, and a layer sees
+  the conclusions of the layers below it.
 * Every shard has a catch-all sentinel rule. A fact that matches no rule leaves a session that
   cannot be deleted without corrupting the heap, and would leak one of the 1,024 session slots;
   with the sentinel every fact is handled, and the sentinel's firing proves the shard ran.
@@ -23,6 +27,7 @@ engine is known to get wrong (see STYLE.md in the project's shared notes):
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import uuid
 from dataclasses import dataclass
@@ -34,9 +39,9 @@ import durable_rules_engine
 from .errors import EngineFailure, Issue, RuleBaseError
 from .model import AllOf, AnyOf, Atom, Condition, Fact, Not, Rule, RuleBase, derivation_layers
 
-MAX_RULES_PER_SHARD = 64
-MAX_TESTS_PER_SHARD = 400
-MAX_TESTS_PER_RULE = 200  # beyond this one rule alone would leave the tested envelope
+MAX_PATTERNS_PER_SHARD = 64  # durable rules (one per alternative of a condition) in one ruleset
+MAX_TERMS_PER_RULE = 64  # alternatives of one condition once any/one_of/not are expanded
+MAX_TESTS_PER_TERM = 30  # the engine keeps at most 31 expressions in one node
 SENTINEL = "__every_scenario"
 SCENARIO_TYPE = {"t": "scenario"}
 
@@ -90,61 +95,89 @@ def encode_facts(facts_by_id: Mapping[str, Fact], values: Mapping[str, Any],
 _NEGATED_COMPARISON = {"$gt": "$lte", "$gte": "$lt", "$lt": "$gte", "$lte": "$gt"}
 _COMPARISON = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
 
+Test = dict  # one durable-rules test on one field, e.g. {"gift_value__token": 1}
+Term = tuple  # tests that must all hold (a flat $and)
 
-def _join(op: str, items: list[dict]) -> dict:
-    return items[0] if len(items) == 1 else {op: items}
 
-
-def compile_atom(atom: Atom, fact: Fact, positive: bool = True) -> dict:
+def atom_terms(atom: Atom, fact: Fact, positive: bool = True) -> list[list[Test]]:
+    """An atom (or its negation) as alternatives, each a list of tests that must all hold."""
     one, zero = (1, 0) if positive else (0, 1)
     if atom.op in ("known", "unknown"):
-        wanted = (atom.op == "known") == positive
-        return {known_flag(atom.fact): int(wanted)}
+        return [[{known_flag(atom.fact): int((atom.op == "known") == positive)}]]
     if fact.type == "int":
-        return _compile_int_atom(atom, positive)
-    if atom.op == "equals":
-        return {flag(atom.fact, atom.value): one}
-    tests = [{flag(atom.fact, v): one} for v in atom.value]
-    # one_of / contains_any: any flag set; contains_all: every flag set. Negation swaps them.
-    any_of = atom.op in ("one_of", "contains_any")
-    return _join("$or" if any_of == positive else "$and", tests)
+        return _int_atom_terms(atom, positive)
+    values = [atom.value] if atom.op == "equals" else list(atom.value)
+    flags = [{flag(atom.fact, v): one} for v in values]
+    # equals / one_of / contains_any hold when any flag is set; contains_all when every flag is.
+    # Negation swaps "any" and "all" (and the flags' value).
+    any_of = atom.op != "contains_all"
+    if any_of == positive:
+        return [[f] for f in flags]
+    return [flags]
 
 
-def _compile_int_atom(atom: Atom, positive: bool) -> dict:
+def _int_atom_terms(atom: Atom, positive: bool) -> list[list[Test]]:
     unknown = {known_flag(atom.fact): 0}
     if atom.op in ("equals", "one_of"):
         values = [atom.value] if atom.op == "equals" else list(atom.value)
         if positive:
-            return _join("$or", [{atom.fact: v} for v in values])
-        return {"$or": [unknown, _join("$and", [{"$neq": {atom.fact: v}} for v in values])]}
+            return [[{atom.fact: v}] for v in values]
+        return [[unknown], [{"$neq": {atom.fact: v}} for v in values]]
     op = _COMPARISON[atom.op]
     if positive:
-        return {"$and": [{known_flag(atom.fact): 1}, {op: {atom.fact: atom.value}}]}
-    return {"$or": [unknown, {_NEGATED_COMPARISON[op]: {atom.fact: atom.value}}]}
+        return [[{known_flag(atom.fact): 1}, {op: {atom.fact: atom.value}}]]
+    return [[unknown], [{_NEGATED_COMPARISON[op]: {atom.fact: atom.value}}]]
 
 
-def compile_condition(cond: Condition, facts: Mapping[str, Fact], positive: bool = True) -> dict:
-    """A durable-rules expression for a condition; `not` is pushed down to the tests."""
+def _contradicts(tests: list[Test]) -> bool:
+    """Two 0/1 tests on the same flag with different values can never both hold."""
+    seen: dict[str, Any] = {}
+    for test in tests:
+        (key, value), = test.items()
+        if not key.startswith("$"):
+            if key in seen and seen[key] != value:
+                return True
+            seen[key] = value
+    return False
+
+
+def condition_terms(cond: Condition, facts: Mapping[str, Fact], positive: bool = True,
+                    limit: int = 10_000) -> list[Term]:
+    """The condition in disjunctive normal form: alternatives, each a flat list of tests.
+
+    durable-rules handles a flat conjunction of tests well; nested $or/$and inside one pattern
+    runs into its limit of 32 expressions per node (error 113) at modest sizes. So each
+    alternative becomes a durable rule of its own, and a rule fires when any of its alternatives
+    does. Duplicate and self-contradictory alternatives are dropped as they arise. Past `limit`
+    alternatives the expansion stops and returns more than `limit` (the caller refuses the rule).
+    """
     if isinstance(cond, Atom):
-        return compile_atom(cond, facts[cond.fact], positive)
+        return _simplify([tuple(t) for t in atom_terms(cond, facts[cond.fact], positive)])
     if isinstance(cond, Not):
-        return compile_condition(cond.item, facts, not positive)
-    parts = [compile_condition(item, facts, positive) for item in cond.items]
-    conjunction = isinstance(cond, AllOf) == positive
-    return _join("$and" if conjunction else "$or", parts)
+        return condition_terms(cond.item, facts, not positive, limit)
+    parts = [condition_terms(item, facts, positive, limit) for item in cond.items]
+    if isinstance(cond, AllOf) != positive:  # a disjunction
+        return _simplify([t for part in parts for t in part])
+    terms: list[Term] = [()]
+    for part in parts:
+        terms = _simplify([a + b for a in terms for b in part])
+        if len(terms) > limit:
+            return terms
+    return terms
 
 
-def count_tests(expression: Any) -> int:
-    if isinstance(expression, dict):
-        if len(expression) == 1 and next(iter(expression)) in ("$and", "$or"):
-            return sum(count_tests(e) for e in next(iter(expression.values())))
-        return 1
-    return 0
+def _simplify(terms: list[Term]) -> list[Term]:
+    unique: dict[str, Term] = {}
+    for term in terms:
+        tests = list({json.dumps(t, sort_keys=True): t for t in term}.values())
+        if not _contradicts(tests):
+            key = json.dumps(sorted(json.dumps(t, sort_keys=True) for t in tests))
+            unique.setdefault(key, tuple(tests))
+    return list(unique.values())
 
 
-def rule_pattern(rule: Rule, facts: Mapping[str, Fact]) -> dict:
-    expression = compile_condition(rule.when, facts)
-    return {"all": [{"m": {"$and": [dict(SCENARIO_TYPE), expression]}}]}
+def term_pattern(term: Term) -> dict:
+    return {"all": [{"m": {"$and": [dict(SCENARIO_TYPE), *term]}}]}
 
 
 # --- the program ------------------------------------------------------------------------------
@@ -164,38 +197,42 @@ class Firing:
     derived: Mapping[str, bool]
 
 
-def plan_shards(rulebase: RuleBase, prefix: str) -> tuple[list[Shard], dict[str, dict]]:
+def plan_shards(rulebase: RuleBase, prefix: str) -> tuple[list[Shard], dict[str, list[Term]]]:
     """Group rules by layer, then into shards small enough for the engine; refuse oversized rules."""
     layers = derivation_layers(rulebase.rules)
-    patterns: dict[str, dict] = {}
+    terms: dict[str, list[Term]] = {}
     issues = []
     for rule in rulebase.rules:
-        pattern = rule_pattern(rule, rulebase.facts)
-        size = count_tests(pattern["all"][0]["m"])
-        if size > MAX_TESTS_PER_RULE:
+        rule_terms = condition_terms(rule.when, rulebase.facts, limit=MAX_TERMS_PER_RULE)
+        if len(rule_terms) > MAX_TERMS_PER_RULE:
             issues.append(Issue(
-                f"its condition compiles to {size} tests, more than the {MAX_TESTS_PER_RULE} the rules"
-                " engine is known to handle safely; split it into smaller rules",
+                f"its condition has more than {MAX_TERMS_PER_RULE} alternative ways to hold once 'any',"
+                " 'one_of' and 'not' are expanded, more than the rules engine is known to handle"
+                " safely; split it into smaller rules",
                 file=rule.file, line=rule.line, owner=f"rule {rule.id}", field="when"))
-        patterns[rule.id] = pattern
+        elif any(len(t) > MAX_TESTS_PER_TERM for t in rule_terms):
+            issues.append(Issue(
+                f"its condition needs more than {MAX_TESTS_PER_TERM} tests to hold at once; split it",
+                file=rule.file, line=rule.line, owner=f"rule {rule.id}", field="when"))
+        terms[rule.id] = rule_terms
     if issues:
         raise RuleBaseError(issues)
     shards: list[Shard] = []
     for layer in sorted(set(layers.values())):
         current: list[str] = []
-        tests = 0
+        size = 0
         for rule in rulebase.rules:
             if layers[rule.id] != layer:
                 continue
-            size = count_tests(patterns[rule.id]["all"][0]["m"])
-            if current and (len(current) >= MAX_RULES_PER_SHARD or tests + size > MAX_TESTS_PER_SHARD):
+            n = max(1, len(terms[rule.id]))
+            if current and size + n > MAX_PATTERNS_PER_SHARD:
                 shards.append(Shard(f"{prefix}_{len(shards)}", layer, tuple(current)))
-                current, tests = [], 0
+                current, size = [], 0
             current.append(rule.id)
-            tests += size
+            size += n
         if current:
             shards.append(Shard(f"{prefix}_{len(shards)}", layer, tuple(current)))
-    return shards, patterns
+    return shards, terms
 
 
 class Program:
@@ -204,7 +241,7 @@ class Program:
     def __init__(self, rulebase: RuleBase):
         self.rulebase = rulebase
         prefix = "nacm_" + uuid.uuid4().hex[:12]
-        self.shards, patterns = plan_shards(rulebase, prefix)
+        self.shards, terms = plan_shards(rulebase, prefix)
         self._order = {rule.id: i for i, rule in enumerate(rulebase.rules)}
         self._concludes = {rule.id: rule.concludes for rule in rulebase.rules}
         self._lock = threading.Lock()
@@ -216,7 +253,9 @@ class Program:
         for shard in self.shards:
             body: dict[str, dict] = {}
             for index, rule_id in enumerate(shard.rule_ids):
-                body[f"r{index}"] = dict(patterns[rule_id], run=self._action(rule_id))
+                action = self._action(rule_id)
+                for alternative, term in enumerate(terms[rule_id]):
+                    body[f"r{index}_{alternative}"] = dict(term_pattern(term), run=action)
             body[SENTINEL] = {"all": [{"m": dict(SCENARIO_TYPE)}], "run": self._action(SENTINEL)}
             definitions[shard.name] = body
         self._host = _QuietHost()

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+
 from typing import Any, Mapping, Union
+
+from .errors import did_you_mean
 
 URGENCIES = ("immediate", "soon", "routine")
 FACT_TYPES = ("bool", "enum", "list", "int")
@@ -236,10 +239,11 @@ class RuleBase:
     files: tuple[str, ...] = field(default=())
 
     def rule(self, rule_id: str) -> Rule:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise KeyError(rule_id)
+        return self._rules_by_id[rule_id]
+
+    @cached_property
+    def _rules_by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
 
     @property
     def input_facts(self) -> tuple[Fact, ...]:
