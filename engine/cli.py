@@ -73,11 +73,11 @@ def read_facts_input(path: str) -> tuple[Any, str, tuple]:
             raise InputError(Issue("not UTF-8 text", file=path)) from None
     try:
         data = parse_yaml(text, source)
-    except InputError:
+    except InputError as yaml_error:
         try:  # JSON that YAML cannot read (tabs, for instance)
             data = json.loads(text)
         except json.JSONDecodeError:
-            raise
+            raise yaml_error from None
     if isinstance(data, dict) and "facts" in data and isinstance(data.get("facts"), (dict, type(None))):
         return data["facts"], source, ("facts",)
     if data is None:
