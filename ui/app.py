@@ -1,0 +1,40 @@
+"""The app: `streamlit run ui/app.py` (or `make run`). Wires the pages; each page is thin.
+
+Pages live in ui/views/ (not pages/, which older Streamlit would list on its own).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run` puts ui/ on the path, not the checkout
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+import engine  # noqa: E402
+from ui import widgets  # noqa: E402
+
+st.set_page_config(page_title="NACM ethics decision support", page_icon=":material/balance:",
+                   layout="centered", initial_sidebar_state="auto")
+
+PAGES = {
+    "Case management ethics": [
+        st.Page("views/consult.py", title="Consult", icon=":material/support_agent:", default=True),
+        st.Page("views/whatif.py", title="What if", icon=":material/compare_arrows:"),
+        st.Page("views/review.py", title="Review", icon=":material/rate_review:"),
+    ],
+    "Learn": [
+        st.Page("views/train.py", title="Train", icon=":material/school:"),
+        st.Page("views/library.py", title="Library", icon=":material/menu_book:"),
+        st.Page("views/about.py", title="About", icon=":material/info:"),
+    ],
+}
+
+page = st.navigation(PAGES)
+advisor = widgets.advisor()  # every page needs the rules: if they do not validate, say why and stop
+with st.sidebar:
+    st.caption(widgets.md(engine.DISCLAIMER))
+    st.caption(f"Rules version {widgets.md(advisor.version)} · {advisor.sha256[:12]}")
+page.run()

@@ -1,0 +1,83 @@
+"""The scenario library for the Train and Library pages: pure helpers, no Streamlit.
+
+Each scenario file is read on its own, so that one broken file (a trainer's, or one being
+edited) is reported without hiding the others.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from engine import Advisor, InputError
+from engine.scenarios import LEVELS, TOPICS, Scenario, ScenarioResult, parse_scenario, read_scenario, run_scenario
+from engine.yamlio import parse_yaml
+
+SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+@dataclass(frozen=True)
+class ScenarioLibrary:
+    results: tuple[ScenarioResult, ...]  # one per readable scenario, in file-name order
+    problems: tuple[str, ...]  # one line per problem in an unreadable file
+
+    @property
+    def scenarios(self) -> tuple[Scenario, ...]:
+        return tuple(r.scenario for r in self.results)
+
+    def get(self, scenario_id: str) -> ScenarioResult | None:
+        return next((r for r in self.results if r.scenario.id == scenario_id), None)
+
+
+def folder_fingerprint(directory: Path = SCENARIOS_DIR) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else ():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_library(advisor: Advisor, directory: Path = SCENARIOS_DIR) -> ScenarioLibrary:
+    results, problems, seen = [], [], set()
+    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else ():
+        try:
+            scenario = read_scenario(path, advisor.rulebase)
+        except InputError as exc:
+            problems.extend(exc.lines())
+            continue
+        if scenario.id in seen:
+            problems.append(f"{path.name}: duplicate scenario id '{scenario.id}'")
+            continue
+        seen.add(scenario.id)
+        results.append(run_scenario(advisor, scenario))
+    return ScenarioLibrary(tuple(results), tuple(problems))
+
+
+def parse_uploaded(advisor: Advisor, text: str, name: str) -> Scenario:
+    """A trainer's own scenario file; raises InputError listing every problem (file, line, field)."""
+    return parse_scenario(parse_yaml(text, name), name, advisor.rulebase)
+
+
+def scenario_commitments(scenario: Scenario) -> tuple[int, ...]:
+    """The commitments a scenario is about: those it expects (must and may)."""
+    exp = scenario.expected
+    return tuple(sorted({*exp.must_commitments, *exp.may_commitments}))
+
+
+def filter_scenarios(scenarios: Iterable[Scenario], topics: Iterable[str] = (), commitments: Iterable[int] = (),
+                     levels: Iterable[str] = ()) -> list[Scenario]:
+    """Scenarios of any of the topics, reaching any of the commitments, at any of the levels
+    (an empty filter lets everything through)."""
+    topics, commitments, levels = set(topics), set(commitments), set(levels)
+    return [s for s in scenarios
+            if (not topics or s.topic in topics)
+            and (not levels or s.level in levels)
+            and (not commitments or commitments & set(scenario_commitments(s)))]
+
+
+def topic_words(topic: str) -> str:
+    return topic.replace("_", " ").capitalize()
+
+
+__all__ = ["LEVELS", "SCENARIOS_DIR", "ScenarioLibrary", "TOPICS", "filter_scenarios", "folder_fingerprint",
+           "load_library", "parse_uploaded", "scenario_commitments", "topic_words"]

@@ -1,0 +1,67 @@
+"""Consult: a guided intake in the decision steps practitioners know, then the report as cards."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import widgets
+from ui.widgets import md
+
+P = "consult"
+advisor = widgets.advisor()
+rb = advisor.rulebase
+
+st.title("Consult")
+st.markdown("Describe the situation by answering a few questions: no names, no free text needed. "
+            "Answer **Not sure** whenever you do not know: it is not the same as *No*, and the advice "
+            "will tell you what else to find out.")
+
+st.subheader("1 · Recognise the issue", anchor="recognise")
+st.markdown("Which areas does the situation involve? Choose every one that might apply.")
+areas = widgets.area_picker(rb, P)
+
+st.subheader("2 · Think it through", anchor="think")
+if not areas:
+    st.info("Choose at least one area above: its questions appear here.", icon=":material/arrow_upward:")
+facts = widgets.questions(rb, P, areas)
+st.session_state[f"{P}.facts"] = facts  # the What if page starts from these
+
+st.subheader("3 · Decide", anchor="decide")
+if st.button("See the advice", type="primary", key=f"{P}.advise", icon=":material/lightbulb:"):
+    st.session_state[f"{P}.asked"] = True
+if not st.session_state.get(f"{P}.asked"):
+    st.caption("The advice appears here, and follows your answers as you change them.")
+    widgets.disclaimer()
+    st.stop()
+
+report = advisor.evaluate(facts)
+widgets.show_decision(report, rb)
+
+st.subheader("4 · Test the decision", anchor="test")
+widgets.show_testing(report, rb)
+st.markdown("Would the advice change if a fact were different?")
+if st.button("Ask “what if?”", key=f"{P}.whatif", icon=":material/compare_arrows:"):
+    widgets.start_what_if(facts, "your consultation")
+
+st.subheader("5 · Implement and document", anchor="document")
+title_key = widgets.restore(f"{P}.title", "")
+title = widgets.private_text("A short title for this consultation (optional for downloads, needed to save)",
+                             key=title_key)
+widgets.remember(title_key)
+widgets.downloads(report, title, key=f"{P}.download")
+st.markdown("Save it so that your supervisor can review it with you. Only the answers, the title and the "
+            "rules version are kept, on this computer; the report is derived again when it is opened.")
+if st.button("Save for review", key=f"{P}.save", icon=":material/save:", disabled=not title.strip()):
+    try:
+        saved = widgets.store().save(title, facts, advisor.version, advisor.sha256)
+    except ValueError as exc:
+        st.error(md(exc))
+    else:
+        st.success(f"Saved as consultation #{saved}. It is listed on the Review page.", icon=":material/check:")
+if not title.strip():
+    st.caption("Type a short, de-identified title to save this consultation.")
+
+st.divider()
+if st.button("Start a new consultation", key=f"{P}.reset", icon=":material/restart_alt:"):
+    widgets.forget(P)
+    st.session_state.pop(f"{P}.asked", None)
+    st.rerun()

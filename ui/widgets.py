@@ -1,0 +1,382 @@
+"""What the pages share: the cached engine, the intake form, report cards, safe text fields.
+
+Pages gather input and show output; every word of advice comes from the engine's report.
+Text a person typed is never passed to Markdown unescaped, never logged, never put in a URL.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping
+
+import streamlit as st
+
+import engine
+from engine.describe import condition_words
+from engine.model import Fact, RuleBase
+from engine.render import URGENCY_MEANING, URGENCY_WORDS, headline
+from engine.report import Because, Report, ReportDiff
+
+from . import intake
+from .exports import exports
+from .privacy import ADVICE, identifying_details
+from .storage import Store, default_db_path
+from .training import ScenarioLibrary, folder_fingerprint, load_library
+
+# Urgency always in words and an icon as well as colour (a card's level, as in CDS Hooks cards).
+LEVELS = {
+    "immediate": ("red", ":material/emergency_home:", "Critical"),
+    "soon": ("orange", ":material/warning:", "Warning"),
+    "routine": ("blue", ":material/info:", "Info"),
+}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=\"'^&%@])")
+
+
+def md(text: Any) -> str:
+    """Text shown exactly as written: every character Markdown (or Streamlit's extensions such as
+    :red[...] and $math$) could read as markup is escaped. Use it for anything a person typed."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def badge(urgency: str) -> str:
+    color, icon, level = LEVELS[urgency]
+    return f":{color}-badge[{icon} {level}: {URGENCY_WORDS[urgency]}]"
+
+
+# --- the engine and the data, cached -----------------------------------------------------------
+
+@st.cache_resource(show_spinner="Loading the rules…", max_entries=4)
+def _advisor(fingerprint: str) -> engine.Advisor:
+    """Validated and compiled once per version of the rule files (the fingerprint is the key)."""
+    return engine.load(engine.DEFAULT_RULES_DIR)
+
+
+def advisor() -> engine.Advisor:
+    try:
+        return _advisor(engine.fingerprint(engine.DEFAULT_RULES_DIR))
+    except engine.InputError as exc:
+        st.error("The rules do not validate, so no advice can be given. Problems found:")
+        st.markdown("\n".join(f"- {md(line)}" for line in exc.lines()))
+        st.stop()
+        raise  # not reached: st.stop() ends the run
+
+
+@st.cache_resource(show_spinner="Reading the scenarios…", max_entries=4)
+def _library(rules_fingerprint: str, scenarios_fingerprint: str) -> ScenarioLibrary:
+    return load_library(_advisor(rules_fingerprint))
+
+
+def library() -> ScenarioLibrary:
+    advisor()  # stops the page with the rules' problems, if any
+    return _library(engine.fingerprint(engine.DEFAULT_RULES_DIR), folder_fingerprint())
+
+
+@st.cache_resource(max_entries=4)
+def _store(path: str) -> Store:
+    return Store(path)
+
+
+def store() -> Store:
+    """The consultations database ($NACM_ETHICS_DB or the user's data folder), read at each run."""
+    return _store(str(default_db_path()))
+
+
+# --- keeping answers across pages ---------------------------------------------------------------
+# Streamlit forgets the state of widgets a run does not draw, so answers would be lost on a visit
+# to another page. Each form keeps a copy of its widgets' values in session state.
+
+def _kept() -> dict:
+    return st.session_state.setdefault("_kept", {})
+
+
+def restore(key: str, default: Any = None) -> str:
+    if key not in st.session_state:
+        st.session_state[key] = _kept().get(key, default)
+    return key
+
+
+def remember(key: str) -> None:
+    _kept()[key] = st.session_state.get(key)
+
+
+def forget(prefix: str) -> None:
+    """Drop a form's answers (widgets and kept copies)."""
+    for store_ in (st.session_state, _kept()):
+        for key in [k for k in store_ if isinstance(k, str) and k.startswith(prefix + ".")]:
+            del store_[key]
+
+
+def preset(prefix: str, rulebase: RuleBase, facts: Mapping[str, Any]) -> None:
+    """Fill a form with the given facts (the what-if base, a saved consultation)."""
+    forget(prefix)
+    areas = set(intake.areas_of(rulebase, facts))
+    for group in rulebase.groups:
+        st.session_state[f"{prefix}.area.{group.id}"] = group.id in areas
+        remember(f"{prefix}.area.{group.id}")
+    for fact in rulebase.input_facts:
+        key = f"{prefix}.fact.{fact.id}"
+        st.session_state[key] = intake.to_widget(fact, facts.get(fact.id))
+        remember(key)
+
+
+# --- the intake ---------------------------------------------------------------------------------
+
+def area_picker(rulebase: RuleBase, prefix: str) -> list[str]:
+    chosen = []
+    for group in rulebase.groups:
+        key = restore(f"{prefix}.area.{group.id}", False)
+        if st.checkbox(f"**{md(group.title)}**: {md(group.question)}", key=key, help=group.help or None):
+            chosen.append(group.id)
+        remember(key)
+    return chosen
+
+
+def question(fact: Fact, prefix: str, depth: int) -> Any:
+    """Draw one question's widget; return the fact value it gives (None: not sure)."""
+    key = f"{prefix}.fact.{fact.id}"
+    label = ("↳ " if depth else "") + md(fact.question)
+    help_ = fact.help or None
+    if fact.type == "bool":
+        restore(key, intake.NOT_SURE)
+        shown = st.radio(label, intake.BOOL_CHOICES, key=key, horizontal=True, help=help_)
+    elif fact.type == "enum":
+        restore(key, intake.NOT_SURE)
+        shown = st.radio(label, [*fact.value_ids, intake.NOT_SURE], key=key, help=help_,
+                         format_func=lambda v, f=fact: intake.NOT_SURE if v == intake.NOT_SURE else f.value_label(v))
+    elif fact.type == "list":
+        restore(key, [])
+        shown = st.multiselect(label, [*fact.value_ids, intake.NONE_OF_THESE], key=key, help=help_,
+                               placeholder="Not sure: choose any that apply",
+                               format_func=lambda v, f=fact: intake.NONE_OF_THESE_LABEL if v == intake.NONE_OF_THESE
+                               else f.value_label(v))
+    else:
+        restore(key, None)
+        unit = f" ({fact.unit})" if fact.unit else ""
+        shown = st.number_input(label + md(unit), min_value=fact.minimum, max_value=fact.maximum, step=1,
+                                value=None, key=key, help=help_, placeholder="Not sure: leave empty")
+    remember(key)
+    return intake.from_widget(fact, shown)
+
+
+def questions(rulebase: RuleBase, prefix: str, areas: Iterable[str]) -> dict[str, Any]:
+    """The questions of the chosen areas, each area under its title, follow-ups below their answer."""
+    areas = list(areas)
+    titles = {g.id: g.title for g in rulebase.groups}
+    shown_group: list[str] = []
+
+    def answer(fact: Fact, depth: int) -> Any:
+        if depth == 0 and (not shown_group or shown_group[-1] != fact.group):
+            shown_group.append(fact.group)
+            st.markdown(f"##### {md(titles[fact.group])}")
+        if depth:
+            _, column = st.columns([0.06 * depth, 1 - 0.06 * depth])
+            with column:
+                return question(fact, prefix, depth)
+        return question(fact, prefix, depth)
+
+    return intake.walk(rulebase, areas, answer)
+
+
+def facts_summary(rulebase: RuleBase, facts: Mapping[str, Any]) -> None:
+    if not facts:
+        st.markdown("*No facts given yet.*")
+        return
+    st.markdown("\n".join(
+        f"- {md(rulebase.facts[f].label)}: **{md(intake.value_words(rulebase.facts[f], v))}**"
+        for f, v in facts.items()))
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+def disclaimer(report: Report | None = None) -> None:
+    st.warning(md(report.disclaimer if report else engine.DISCLAIMER), icon=":material/gavel:")
+
+
+def _why(rulebase: RuleBase, because: tuple[Because, ...], label: str = "Why?") -> None:
+    """A card's reasons: the rules (id and title), what each needs, and the facts that met it."""
+    with st.expander(label, icon=":material/help:"):
+        for b in because:
+            rule = rulebase.rule(b.rule)
+            lines = [f"**Rule `{b.rule}`**: {md(b.title)}"]
+            if b.why:
+                lines.append(f"  \n{md(b.why)}")
+            lines.append(f"  \n*Applies when* {md(condition_words(rulebase, rule.when))}.")
+            facts = "; ".join(f"{md(rulebase.facts[f].label)}: {md(_value(rulebase, f, v))}"
+                              for f, v in b.facts.items())
+            lines.append(f"  \n*Facts:* {facts or 'none'}")
+            st.markdown("".join(lines))
+
+
+def _value(rulebase: RuleBase, fact_id: str, value: Any) -> str:
+    fact = rulebase.facts[fact_id]
+    if fact.derived:
+        return "concluded yes" if value else "not concluded"
+    return intake.value_words(fact, value)
+
+
+def action_card(rulebase: RuleBase, action: Any) -> None:
+    with st.container(border=True):
+        st.markdown(f"{badge(action.urgency)}  \n**{md(action.label)}**"
+                    + ("  \n:red[**Safety: needs no one's approval, never delay it.**]" if action.safety else ""))
+        st.markdown(f"*{md(URGENCY_MEANING[action.urgency].capitalize())}.* {md(action.guidance)}")
+        for note in action.notes:
+            st.markdown(f"**Note:** {md(note)}")
+        _why(rulebase, action.because)
+
+
+def commitment_card(rulebase: RuleBase, commitment: Any) -> None:
+    with st.container(border=True):
+        st.markdown(f":blue-badge[:material/menu_book: Commitment {commitment.number}] "
+                    f"**{md(commitment.title)}** · {md(commitment.section)}")
+        st.markdown(f"> “{md(commitment.text)}”")
+        _why(rulebase, commitment.because)
+
+
+def show_decision(report: Report, rulebase: RuleBase) -> None:
+    """Step 3, decide: what comes first, then the commitments at stake and what pulls against what."""
+    disclaimer(report)
+    top = headline(report)
+    if any(a.urgency == "immediate" for a in report.actions):
+        st.error(f"**{md(top)}**", icon=":material/emergency_home:")
+    else:
+        st.info(f"**{md(top)}**", icon=":material/info:")
+    st.markdown("#### What to do, most urgent first")
+    if not report.actions:
+        st.markdown("No action is recommended by the rules for these facts.")
+    for action in report.actions:
+        action_card(rulebase, action)
+    st.markdown("#### Commitments at stake")
+    if not report.commitments:
+        st.markdown("None of the Code's commitments was reached by the rules for these facts.")
+    for commitment in report.commitments:
+        commitment_card(rulebase, commitment)
+    if report.tensions:
+        st.markdown("#### What pulls against what")
+        for t in report.tensions:
+            a, b = (rulebase.code.commitment(n) for n in t.between)
+            with st.container(border=True):
+                st.markdown(f":orange-badge[:material/balance: Tension] **{a.number}. {md(a.title)}** and "
+                            f"**{b.number}. {md(b.title)}**  \n{md(t.explanation)}")
+                _why(rulebase, t.because)
+    if report.purposes:
+        with st.expander("Purposes of case management served", icon=":material/flag:"):
+            st.markdown("\n".join(f"- **{p.number}. {md(p.title)}**: “{md(p.text)}”" for p in report.purposes))
+
+
+def show_testing(report: Report, rulebase: RuleBase) -> None:
+    """Step 4, test the decision: questions for reflection and what else to find out."""
+    st.markdown("#### Questions for reflection")
+    if report.questions:
+        st.markdown("\n".join(f"- {md(q)}" for q in report.questions))
+    else:
+        st.markdown("The rules raise no particular question here; your supervisor is always there to ask.")
+    st.markdown("#### What else to find out")
+    if not report.to_find_out:
+        st.markdown("Nothing still unanswered would change this advice.")
+    for q in report.to_find_out:
+        with st.container(border=True):
+            st.markdown(f"**{md(q.question)}**")
+            fact = rulebase.facts[q.fact]
+            st.markdown("\n".join(f"- If *{md(intake.value_words(fact, c.value))}*: {md(change_words(rulebase, c))}"
+                                  for c in q.changes))
+
+
+def change_words(rulebase: RuleBase, change: Any) -> str:
+    parts = []
+    if change.adds_actions:
+        parts.append("adds " + "; ".join(f"“{rulebase.actions[a].label}”" for a in change.adds_actions))
+    if change.raises_urgency:
+        parts.append("makes more urgent " + "; ".join(f"“{rulebase.actions[a].label}”" for a in change.raises_urgency))
+    if change.adds_commitments:
+        parts.append("brings in " + ", ".join(
+            f"commitment {n} ({rulebase.code.commitment(n).title})" for n in change.adds_commitments))
+    return "; ".join(parts)
+
+
+def show_report(report: Report, rulebase: RuleBase) -> None:
+    show_decision(report, rulebase)
+    show_testing(report, rulebase)
+
+
+# --- free text, downloads -------------------------------------------------------------------------
+
+def private_text(label: str, key: str, area: bool = False, max_chars: int = 120, help: str | None = None) -> str:
+    """A free-text field that warns when its text looks identifying. Nothing typed is logged."""
+    widget = st.text_area if area else st.text_input
+    value = widget(label, key=key, max_chars=max_chars,
+                   help=help or "Keep it de-identified: no names, dates of birth, addresses or record numbers.")
+    found = identifying_details(value)
+    if found:
+        st.warning(f"**This may identify someone:** it seems to contain {md(', '.join(found))}. {md(ADVICE)}",
+                   icon=":material/privacy_tip:")
+    return value or ""
+
+
+def downloads(report: Report, title: str, key: str) -> None:
+    st.caption(f"Each file is stamped with the rule-base version ({md(report.version)}, "
+               f"{report.sha256[:12]}) and the date.")
+    columns = st.columns(3)
+    for column, export in zip(columns, exports(report, title)):
+        with column:
+            st.download_button(f"Download {export.label}", export.make, file_name=export.file_name,
+                               mime=export.mime, key=f"{key}.{export.label.lower()}", on_click="ignore",
+                               icon=":material/download:", width="stretch")
+
+
+# --- what if --------------------------------------------------------------------------------------
+
+def diff_summary(rulebase: RuleBase, diff: ReportDiff) -> list[str]:
+    """The differences in words (Markdown), each tagged as ADDED, REMOVED, MORE or LESS URGENT."""
+    from engine.model import URGENCIES
+
+    lines = []
+    for a in diff.added_actions:
+        lines.append(f":green-badge[ADDED] action **{md(rulebase.actions[a].label)}**")
+    for a in diff.removed_actions:
+        lines.append(f":gray-badge[REMOVED] action ~~{md(rulebase.actions[a].label)}~~")
+    for a, before, after in diff.urgency_changes:
+        more = URGENCIES.index(after) < URGENCIES.index(before)
+        tag = ":red-badge[MORE URGENT]" if more else ":blue-badge[LESS URGENT]"
+        lines.append(f"{tag} **{md(rulebase.actions[a].label)}**: {before} → {after}")
+    for n in diff.added_commitments:
+        lines.append(f":green-badge[ADDED] commitment **{n}. {md(rulebase.code.commitment(n).title)}**")
+    for n in diff.removed_commitments:
+        lines.append(f":gray-badge[REMOVED] commitment ~~{n}. {md(rulebase.code.commitment(n).title)}~~")
+    for pair in diff.added_tensions:
+        lines.append(f":green-badge[ADDED] tension between commitments {pair[0]} and {pair[1]}")
+    for pair in diff.removed_tensions:
+        lines.append(f":gray-badge[REMOVED] tension between commitments {pair[0]} and {pair[1]}")
+    return lines
+
+
+def start_what_if(facts: Mapping[str, Any], origin: str) -> None:
+    """Open the What if page with these facts as its starting point."""
+    token = st.session_state.get("whatif.token", 0) + 1
+    st.session_state["whatif.token"] = token
+    st.session_state["whatif.base"] = {"facts": dict(facts), "origin": origin, "token": token}
+    st.switch_page("views/whatif.py")
+
+
+def report_summary(rulebase: RuleBase, report: Report, diff: ReportDiff, side: str) -> None:
+    """One side of a what-if comparison: actions (urgency in words) and commitments, with what
+    this side has that the other has not tagged in words as well as colour."""
+    urgency_change = {a: (b, c) for a, b, c in diff.urgency_changes}
+    gone = set(diff.removed_actions) if side == "before" else set(diff.added_actions)
+    gone_c = set(diff.removed_commitments) if side == "before" else set(diff.added_commitments)
+    tag = ":gray-badge[REMOVED]" if side == "before" else ":green-badge[ADDED]"
+    lines = []
+    for a in report.actions:
+        mark = f"{tag} " if a.id in gone else ""
+        if side == "after" and a.id in urgency_change:
+            before, after = urgency_change[a.id]
+            mark = f":violet-badge[WAS {before.upper()}] "
+        label = f"~~{md(a.label)}~~" if side == "before" and a.id in gone else f"**{md(a.label)}**"
+        lines.append(f"- {mark}{badge(a.urgency)} {label}")
+    st.markdown("**Actions**  \n" + ("\n".join(lines) if lines else "None."))
+    lines = []
+    for c in report.commitments:
+        mark = f"{tag} " if c.number in gone_c else ""
+        title = f"{c.number}. {md(c.title)}"
+        lines.append(f"- {mark}" + (f"~~{title}~~" if side == "before" and c.number in gone_c else title))
+    st.markdown("**Commitments at stake**  \n" + ("\n".join(lines) if lines else "None."))
+    if report.tensions:
+        st.markdown("**Tensions**  \n" + "\n".join(f"- {t.between[0]} / {t.between[1]}" for t in report.tensions))
