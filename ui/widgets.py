@@ -98,10 +98,11 @@ def remember(key: str) -> None:
     _kept()[key] = st.session_state.get(key)
 
 
-def forget(prefix: str) -> None:
-    """Drop a form's answers (widgets and kept copies)."""
+def forget(prefix: str, everything: bool = False) -> None:
+    """Drop a form's answers (its widgets and their kept copies), or every key of the page."""
+    starts = (prefix + ".",) if everything else (f"{prefix}.area.", f"{prefix}.fact.")
     for store_ in (st.session_state, _kept()):
-        for key in [k for k in store_ if isinstance(k, str) and k.startswith(prefix + ".")]:
+        for key in [k for k in store_ if isinstance(k, str) and k.startswith(starts)]:
             del store_[key]
 
 

@@ -62,6 +62,5 @@ if not title.strip():
 
 st.divider()
 if st.button("Start a new consultation", key=f"{P}.reset", icon=":material/restart_alt:"):
-    widgets.forget(P)
-    st.session_state.pop(f"{P}.asked", None)
+    widgets.forget(P, everything=True)
     st.rerun()

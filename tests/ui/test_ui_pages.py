@@ -1,0 +1,62 @@
+"""Every page renders; the Library and About pages say what they should."""
+from __future__ import annotations
+
+import pytest
+
+import engine
+
+from conftest import unescape
+
+PAGES = ["views/consult.py", "views/whatif.py", "views/review.py", "views/train.py", "views/library.py",
+         "views/about.py"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_error(app, page):
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.title) == 1
+
+
+def test_every_widget_has_a_label(app):
+    for page in PAGES:
+        app.switch_page(page).run()
+        for kind in ("checkbox", "radio", "multiselect", "selectbox", "text_input", "text_area", "number_input",
+                     "button", "toggle"):
+            for widget in getattr(app, kind):
+                assert (widget.label or "").strip(), (page, kind, widget.key)
+
+
+def test_the_library_shows_each_commitment_with_the_codes_text_and_the_rules_citing_it(app, rulebase):
+    app.switch_page("views/library.py").run()
+    for commitment in rulebase.code.commitments:
+        expander = next(e for e in app.expander if e.label == f"{commitment.number}. {commitment.title}")
+        text = unescape("\n".join(m.value for m in expander.markdown))
+        assert f"> “{commitment.text}”" in text
+        citing = [r.id for r in rulebase.rules if any(c.kind == "commitment" and c.number == commitment.number
+                                                      for c in r.cites)]
+        for rule_id in citing:
+            assert f"`{rule_id}`" in text
+        if not citing:
+            assert "none yet" in text
+    for purpose in rulebase.code.purposes:
+        assert any(e.label == f"Purpose {purpose.number}: {purpose.title}" for e in app.expander)
+
+
+def test_the_library_explains_every_rule_and_lists_every_action(app, rulebase):
+    app.switch_page("views/library.py").run()
+    labels = {e.label for e in app.expander}
+    for rule in rulebase.rules:
+        assert f"{rule.id}: {rule.title}" in labels
+    text = unescape("\n".join(m.value for m in app.markdown))
+    assert "applies when" in text
+    for action in rulebase.actions.values():
+        assert f"**{action.label}** (`{action.id}`)" in text
+
+
+def test_the_about_page_gives_the_rule_base_version_and_the_limits(app, advisor):
+    app.switch_page("views/about.py").run()
+    text = unescape("\n".join(m.value for m in app.markdown))
+    assert advisor.version in text and advisor.sha256 in text
+    assert "Its limits" in text and "How it decides" in text
+    assert any(unescape(w.value) == engine.DISCLAIMER for w in app.warning)
