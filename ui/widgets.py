@@ -232,6 +232,15 @@ def commitment_card(rulebase: RuleBase, commitment: Any) -> None:
         _why(rulebase, commitment.because)
 
 
+def glance(report: Report) -> None:
+    """What comes first, in one line, with a link down to the advice."""
+    text = f"**{md(headline(report))}** [See the advice below](#decide)"
+    if any(a.urgency == "immediate" for a in report.actions):
+        st.error(text, icon=":material/emergency_home:")
+    else:
+        st.info(text, icon=":material/info:")
+
+
 def show_decision(report: Report, rulebase: RuleBase) -> None:
     """Step 3, decide: what comes first, then the commitments at stake and what pulls against what."""
     disclaimer(report)

@@ -56,6 +56,8 @@ def test_the_consultation_gives_the_engines_report_as_cards(app, rulebase, advis
     assert shown_actions(app) == [(a.urgency.upper(), a.label) for a in report.actions]
     assert shown_commitments(app) == list(report.commitment_numbers)
     assert any(unescape(e.value).strip("*") == headline(report) for e in [*app.error, *app.info])
+    glance = [*app.error, *app.info][0]  # at the top of the page: what comes first, and a link down
+    assert headline(report) in unescape(glance.value) and "(#decide)" in glance.value
     assert any(unescape(w.value) == report.disclaimer for w in app.warning)
     for commitment in report.commitments:  # the Code's own words, quoted
         assert any(unescape(m.value) == f"> “{commitment.text}”" for m in app.markdown)

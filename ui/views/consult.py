@@ -14,6 +14,7 @@ st.title("Consult")
 st.markdown("Describe the situation by answering a few questions: no names, no free text needed. "
             "Answer **Not sure** whenever you do not know: it is not the same as *No*, and the advice "
             "will tell you what else to find out.")
+at_a_glance = st.empty()  # once the advice is asked for: what comes first, at the top of the page
 
 st.subheader("1 · Recognise the issue", anchor="recognise")
 st.markdown("Which areas does the situation involve? Choose every one that might apply.")
@@ -26,14 +27,17 @@ facts = widgets.questions(rb, P, areas)
 st.session_state[f"{P}.facts"] = facts  # the What if page starts from these
 
 st.subheader("3 · Decide", anchor="decide")
-if st.button("See the advice", type="primary", key=f"{P}.advise", icon=":material/lightbulb:"):
-    st.session_state[f"{P}.asked"] = True
 if not st.session_state.get(f"{P}.asked"):
-    st.caption("The advice appears here, and follows your answers as you change them.")
-    widgets.disclaimer()
-    st.stop()
+    if st.button("See the advice", type="primary", key=f"{P}.advise", icon=":material/lightbulb:"):
+        st.session_state[f"{P}.asked"] = True
+    else:
+        st.caption("The advice appears here, and follows your answers as you change them.")
+        widgets.disclaimer()
+        st.stop()
 
 report = advisor.evaluate(facts)
+with at_a_glance.container():
+    widgets.glance(report)
 widgets.show_decision(report, rb)
 
 st.subheader("4 · Test the decision", anchor="test")

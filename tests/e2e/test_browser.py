@@ -1,0 +1,200 @@
+"""End to end, in a real browser: Debian's chromium driven by Playwright against `streamlit run`.
+
+A consultation for suspected abuse (the immediate report action and the Code's text for
+commitment 19 are seen), the PDF download, and one exercise; at 1280x800 and at phone width.
+Screenshots go to test-artifacts/e2e/. Set NACM_UPDATE_SCREENSHOT=1 to refresh the README's
+docs/screenshot-consult.png from the run.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+import engine
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WIDE, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
+TIMEOUT_MS = 30_000
+
+if not Path(CHROMIUM).exists():
+    message = f"{CHROMIUM} is missing (apt-get install chromium); .ci/run installs it"
+    if os.environ.get("CI"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message, allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api") if not os.environ.get("CI") else __import__(
+    "playwright.sync_api", fromlist=["sync_playwright"])
+
+RB = engine.load_rulebase()
+ABUSE = RB.facts["suspected_abuse"]
+VICTIM = RB.facts["victim_group"]
+REPORT = RB.actions["report_to_authorities"]
+C19 = RB.code.commitment(19)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("e2e")
+    port = free_port()
+    streamlit = Path(sys.executable).with_name("streamlit")
+    command = [str(streamlit)] if streamlit.exists() else [sys.executable, "-m", "streamlit"]
+    command += ["run", "ui/app.py", "--server.address", "127.0.0.1", "--server.port", str(port),
+                "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
+    env = {**os.environ, "NACM_ETHICS_DB": str(tmp / "consultations.sqlite3")}
+    log = open(tmp / "streamlit.log", "wb")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                    if response.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the app did not start:\n" + (tmp / "streamlit.log").read_text(errors="replace"))
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def new_page(browser, viewport):
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+def consult_suspected_abuse(page, url: str) -> None:
+    page.goto(url + "/")
+    page.get_by_text("Recognise the issue").wait_for()
+    safety = next(g for g in RB.groups if g.id == ABUSE.group)
+    page.get_by_text(safety.title, exact=True).first.click()
+    page.get_by_role("radiogroup", name=ABUSE.question).get_by_text("Yes", exact=True).click()
+    page.get_by_role("radiogroup", name=VICTIM.question).get_by_text(VICTIM.value_label("child"), exact=True).click()
+    page.get_by_role("button", name="See the advice").click()
+    page.get_by_text("Act now").first.wait_for()
+
+
+def scroll_to(page, anchor: str) -> None:
+    page.evaluate(f"document.getElementById('{anchor}').scrollIntoView({{block: 'start'}})")
+    page.wait_for_timeout(600)
+
+
+def test_a_consultation_for_suspected_abuse_and_its_pdf(browser, app_url):
+    page = new_page(browser, WIDE)
+    consult_suspected_abuse(page, app_url)
+    first_card = page.get_by_test_id("stMarkdownContainer").filter(has_text="Critical: IMMEDIATE").first
+    assert REPORT.label in first_card.inner_text()  # urgency in words, with the action
+    assert page.get_by_text(C19.text, exact=False).first.is_visible()
+    scroll_to(page, "decide")
+    page.screenshot(path=str(ARTIFACTS / "consult-report-1280.png"))
+    if os.environ.get("NACM_UPDATE_SCREENSHOT"):
+        shutil.copy(ARTIFACTS / "consult-report-1280.png", ROOT / "docs" / "screenshot-consult.png")
+
+    page.get_by_text(C19.text, exact=False).first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "consult-commitment-19-1280.png"))
+
+    page.get_by_role("textbox", name="A short title for this consultation", exact=False).fill("Bruise seen at a home visit")
+    page.keyboard.press("Enter")
+    scroll_to(page, "document")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download PDF").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf") and "Bruise" not in download.suggested_filename
+    target = ARTIFACTS / "consult-report.pdf"
+    download.save_as(target)
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 10_000
+    page.screenshot(path=str(ARTIFACTS / "consult-document-1280.png"))
+    page.context.close()
+
+
+def test_the_consultation_fits_a_phone(browser, app_url):
+    page = new_page(browser, PHONE)
+    consult_suspected_abuse(page, app_url)
+    scroll_to(page, "decide")
+    page.screenshot(path=str(ARTIFACTS / "consult-report-390.png"))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page scrolls sideways at phone width ({width}px)"
+    card = page.get_by_test_id("stMarkdownContainer").filter(has_text="Critical: IMMEDIATE").first
+    assert REPORT.label in card.inner_text()
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    page.context.close()
+
+
+def test_an_exercise_is_scored_in_the_browser(browser, app_url, tmp_path):
+    scenario = {
+        "id": "e2e-bruise", "title": "A bruise nobody explains", "topic": "suspected_abuse", "level": "introductory",
+        "narrative": "During a home visit you see a bruise on a child's arm. The parent changes the subject.",
+        "facts": {"suspected_abuse": True, "victim_group": "child"},
+        "expected": {"commitments": {"must": [19]},
+                     "actions": {"report_to_authorities": "immediate", "document": "routine"},
+                     "must_not": ["transfer_case"]},
+        "discussion_questions": ["Who must make the report, and when?"],
+    }
+    page = new_page(browser, WIDE)
+    page.goto(app_url + "/train")
+    page.get_by_role("radiogroup", name="Scenarios from").get_by_text("A file of your own", exact=True).click()
+    page.locator("input[type=file]").set_input_files(files=[{
+        "name": "e2e-bruise.yaml", "mimeType": "application/yaml",
+        "buffer": yaml.safe_dump(scenario, sort_keys=False).encode("utf-8")}])
+    page.get_by_text("The file is valid").wait_for()
+    for label, option in [("Which commitments of the Code are at stake?", f"19. {C19.title}"),
+                          ("Which actions would you take?", REPORT.label),
+                          ("Which actions would you take?", RB.actions["transfer_case"].label)]:
+        page.get_by_role("combobox", name=label).click()
+        page.keyboard.type(option)
+        page.get_by_role("option", name=option, exact=True).click()
+        page.keyboard.press("Escape")
+    page.get_by_role("button", name="Submit my answer").click()
+    page.get_by_text("Your result").wait_for()
+    assert page.get_by_test_id("stMetricValue").inner_text().strip() == "1 / 3"  # 2 right, 1 extra
+    must_not = page.get_by_role("alert").filter(has_text="Must not:").first
+    assert RB.actions["transfer_case"].label in must_not.inner_text()
+    page.get_by_text("Your result").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(ARTIFACTS / "exercise-result-1280.png"))
+    page.get_by_text("Who must make the report, and when?").wait_for()
+    page.context.close()
