@@ -385,8 +385,11 @@ def report_summary(rulebase: RuleBase, report: Report, diff: ReportDiff, side: s
     lines = []
     for c in report.commitments:
         mark = f"{tag} " if c.number in gone_c else ""
-        title = f"{c.number}. {md(c.title)}"
+        title = f"{c.number}\\. {md(c.title)}"  # escaped: "19. x" would start a numbered list
         lines.append(f"- {mark}" + (f"~~{title}~~" if side == "before" and c.number in gone_c else title))
     st.markdown("**Commitments at stake**  \n" + ("\n".join(lines) if lines else "None."))
     if report.tensions:
-        st.markdown("**Tensions**  \n" + "\n".join(f"- {t.between[0]} / {t.between[1]}" for t in report.tensions))
+        code = rulebase.code
+        st.markdown("**Tensions**  \n" + "\n".join(
+            f"- {a}\\. {md(code.commitment(a).title)} ↔ {b}\\. {md(code.commitment(b).title)}"
+            for a, b in (t.between for t in report.tensions)))

@@ -198,3 +198,17 @@ def test_an_exercise_is_scored_in_the_browser(browser, app_url, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "exercise-result-1280.png"))
     page.get_by_text("Who must make the report, and when?").wait_for()
     page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1280x800", "390px"])
+def test_every_page_fits_the_screen(browser, app_url, viewport):
+    page = new_page(browser, viewport)
+    for path, title in [("", "Consult"), ("whatif", "What if?"), ("review", "Review saved consultations"),
+                        ("train", "Train"), ("library", "Library"), ("about", "About")]:
+        page.goto(f"{app_url}/{path}")
+        page.get_by_role("heading", name=title, exact=True).wait_for()
+        page.wait_for_timeout(500)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"/{path} scrolls sideways at {viewport['width']}px ({width}px)"
+        page.screenshot(path=str(ARTIFACTS / f"page-{path or 'consult'}-{viewport['width']}.png"))
+    page.context.close()

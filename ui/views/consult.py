@@ -30,6 +30,7 @@ st.subheader("3 · Decide", anchor="decide")
 if not st.session_state.get(f"{P}.asked"):
     if st.button("See the advice", type="primary", key=f"{P}.advise", icon=":material/lightbulb:"):
         st.session_state[f"{P}.asked"] = True
+        st.rerun()  # the advice follows the answers from now on: the button has done its work
     else:
         st.caption("The advice appears here, and follows your answers as you change them.")
         widgets.disclaimer()

@@ -117,7 +117,7 @@ else:
 
 
 def listing(title: str, numbers: tuple, actions: tuple) -> None:
-    items = [f"- {n}. {md(code.commitment(n).title)}" for n in numbers]
+    items = [f"- {n}\\. {md(code.commitment(n).title)}" for n in numbers]  # "- 19. x" would number a list
     items += [f"- {md(rb.actions[a].label)}" for a in actions]
     st.markdown(f"**{title}**  \n" + ("\n".join(items) if items else "None."))
 

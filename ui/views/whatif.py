@@ -8,7 +8,6 @@ from ui import intake, widgets
 from ui.widgets import md
 
 P = "whatif"
-st.set_page_config(layout="wide")
 advisor = widgets.advisor()
 rb = advisor.rulebase
 
