@@ -12,7 +12,7 @@ import streamlit as st
 
 import engine
 from engine.describe import condition_words
-from engine.model import Fact, RuleBase
+from engine.model import URGENCIES, Fact, RuleBase
 from engine.render import URGENCY_MEANING, URGENCY_WORDS, headline
 from engine.report import Because, Report, ReportDiff
 
@@ -336,8 +336,6 @@ def downloads(report: Report, title: str, key: str) -> None:
 
 def diff_summary(rulebase: RuleBase, diff: ReportDiff) -> list[str]:
     """The differences in words (Markdown), each tagged as ADDED, REMOVED, MORE or LESS URGENT."""
-    from engine.model import URGENCIES
-
     lines = []
     for a in diff.added_actions:
         lines.append(f":green-badge[ADDED] action **{md(rulebase.actions[a].label)}**")

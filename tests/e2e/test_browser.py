@@ -130,6 +130,7 @@ def test_a_consultation_for_suspected_abuse_and_its_pdf(browser, app_url):
     scroll_to(page, "decide")
     page.screenshot(path=str(ARTIFACTS / "consult-report-1280.png"))
     if os.environ.get("NACM_UPDATE_SCREENSHOT"):
+        (ROOT / "docs").mkdir(exist_ok=True)
         shutil.copy(ARTIFACTS / "consult-report-1280.png", ROOT / "docs" / "screenshot-consult.png")
 
     page.get_by_text(C19.text, exact=False).first.scroll_into_view_if_needed()

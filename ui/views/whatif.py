@@ -17,7 +17,7 @@ st.markdown("Change one or more facts and see what the advice would be: what is 
 
 base = st.session_state.get(f"{P}.base")
 if base is None:
-    consulted = st.session_state.get("consult.facts") or st.session_state.get("_kept", {}).get("consult.facts")
+    consulted = st.session_state.get("consult.facts")
     choices = {}
     if consulted:
         choices["consult"] = "Your current consultation"
