@@ -37,6 +37,11 @@ def md(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
 
 
+def paragraphs(text: str) -> str:
+    """Prose written in YAML (a narrative, notes): lines joined, blank lines kept as paragraphs."""
+    return "\n\n".join(md(" ".join(p.split())) for p in re.split(r"\n\s*\n", text.strip()) if p.strip())
+
+
 def badge(urgency: str) -> str:
     color, icon, level = LEVELS[urgency]
     return f":{color}-badge[{icon} {level}: {URGENCY_WORDS[urgency]}]"

@@ -73,3 +73,9 @@ def test_exports_are_stamped_with_version_and_date_and_keep_titles_out_of_file_n
 def test_markdown_escaping_shows_text_as_typed():
     assert md("**x** :red[y] $z$ <b>") == "\\*\\*x\\*\\* \\:red\\[y\\] \\$z\\$ \\<b\\>"
     assert md("line one\nline two") == "line one  \nline two"
+
+
+def test_prose_from_yaml_keeps_its_paragraphs_but_not_its_line_breaks():
+    from ui.widgets import paragraphs
+
+    assert paragraphs("One line\nwrapped here.\n\nSecond *para*.\n") == "One line wrapped here\\.\n\nSecond \\*para\\*\\."

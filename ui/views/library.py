@@ -35,8 +35,8 @@ def explain(rule) -> None:
 code_tab, rules_tab, actions_tab = st.tabs(["The Code", "Rules", "Actions"])
 with code_tab:
     with st.expander("Scope and application", icon=":material/description:"):
-        st.markdown(md(code.scope).replace("  \n  \n", "\n\n"))
-        st.markdown(md(code.application).replace("  \n  \n", "\n\n"))
+        st.markdown(widgets.paragraphs(code.scope))
+        st.markdown(widgets.paragraphs(code.application))
     st.markdown("### Purposes of case management")
     for p in code.purposes:
         with st.expander(f"Purpose {p.number}: {p.title}"):

@@ -84,7 +84,7 @@ else:
 st.subheader(md(scenario.title), anchor=False)
 st.markdown(f":blue-badge[{md(training.topic_words(scenario.topic))}] :gray-badge[{scenario.level.capitalize()}]"
             + (" :green-badge[Control: nothing serious is wrong]" if scenario.control else ""))
-st.markdown(md(scenario.narrative))
+st.markdown(widgets.paragraphs(scenario.narrative))
 
 with st.form(f"{P}.form.{sid}"):
     chosen_c = st.multiselect("Which commitments of the Code are at stake?",
@@ -138,4 +138,5 @@ if scenario.discussion_questions:
     st.markdown("\n".join(f"- {md(q)}" for q in scenario.discussion_questions))
 if st.toggle("I am the facilitator: show the notes", key=f"{P}.facilitator"):
     st.markdown("#### Facilitator notes")
-    st.markdown(md(scenario.facilitator_notes) if scenario.facilitator_notes else "This scenario has no notes.")
+    st.markdown(widgets.paragraphs(scenario.facilitator_notes) if scenario.facilitator_notes
+                else "This scenario has no notes.")
