@@ -80,3 +80,13 @@ def test_a_consultation_can_be_deleted_with_its_notes(app, db_path, advisor):
     app.button(key="review.delete").click().run()
     assert store.consultations() == [] and store.notes(consultation_id) == []
     assert any("No consultation has been saved yet" in i.value for i in app.info)
+
+
+def test_every_saved_consultation_is_listed_for_the_supervisor(app, db_path, advisor):
+    store = Store(db_path)
+    store.save("Gift | with a pipe", {"gift_offered": True}, advisor.version, "1" * 64)
+    open_review(app, db_path, advisor)
+    table = next(m.value for m in app.expander[0].markdown)
+    assert "Gift \\| with a pipe" in table and "Bruise at a home visit" in table
+    assert "(changed since)" in table and table.count("\n|") == 3  # a header rule and two rows
+    assert app.selectbox(key="review.pick").options[0].startswith("#2 ")

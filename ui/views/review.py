@@ -23,6 +23,10 @@ if not saved:
     st.stop()
 
 by_id = {c.id: c for c in saved}
+with st.expander(f"All saved consultations ({len(saved)})", icon=":material/list:"):
+    st.markdown("| # | saved (UTC) | title | rules | notes |\n|---|---|---|---|---|\n" + "\n".join(
+        f"| {c.id} | {md(c.created_at[:16].replace('T', ' '))} | {md(c.title)} | {md(c.rules_version)}"
+        + (" (changed since)" if c.rules_sha256 != advisor.sha256 else "") + f" | {c.note_count} |" for c in saved))
 pick_key = f"{P}.pick"
 if st.session_state.get(pick_key) not in by_id:
     st.session_state.pop(pick_key, None)

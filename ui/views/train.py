@@ -59,7 +59,7 @@ if source == "The library":
     sid = scenario.id
 else:
     upload = st.file_uploader("Your scenario file (YAML, one scenario, in the format of scenarios/*.yaml)",
-                              type=["yaml", "yml"], key=f"{P}.upload")
+                              type=["yaml", "yml"], key=f"{P}.upload", max_upload_size=1)
     if upload is None:
         st.caption("The file is checked against the rules' vocabulary; every problem is listed with its line.")
         st.stop()
