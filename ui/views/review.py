@@ -8,6 +8,13 @@ from ui import widgets
 from ui.widgets import md
 
 P = "review"
+
+
+def when(iso: str) -> str:
+    """A stored UTC timestamp as people read it: 2025-03-01 10:30 UTC."""
+    return iso[:16].replace("T", " ") + " UTC"
+
+
 advisor = widgets.advisor()
 rb = advisor.rulebase
 store = widgets.store()
@@ -24,8 +31,8 @@ if not saved:
 
 by_id = {c.id: c for c in saved}
 with st.expander(f"All saved consultations ({len(saved)})", icon=":material/list:"):
-    st.markdown("| # | saved (UTC) | title | rules | notes |\n|---|---|---|---|---|\n" + "\n".join(
-        f"| {c.id} | {md(c.created_at[:16].replace('T', ' '))} | {md(c.title)} | {md(c.rules_version)}"
+    st.markdown("| # | saved | title | rules | notes |\n|---|---|---|---|---|\n" + "\n".join(
+        f"| {c.id} | {when(c.created_at)} | {md(c.title)} | {md(c.rules_version)}"
         + (" (changed since)" if c.rules_sha256 != advisor.sha256 else "") + f" | {c.note_count} |" for c in saved))
 pick_key = f"{P}.pick"
 if st.session_state.get(pick_key) not in by_id:
@@ -36,7 +43,7 @@ chosen = st.selectbox("Saved consultation", list(by_id), key=pick_key,
 item = by_id[chosen]
 
 st.subheader(md(item.title), anchor=False)
-st.caption(f"Consultation #{item.id}, saved {md(item.created_at.replace('T', ' '))} (UTC) under rules version "
+st.caption(f"Consultation #{item.id}, saved {when(item.created_at)} under rules version "
            f"{md(item.rules_version)} ({item.rules_sha256[:12]}).")
 if item.rules_sha256 != advisor.sha256:
     st.warning(f"The rules have changed since this was saved: the report below is derived again with the current "
@@ -62,7 +69,7 @@ with notes_tab:
         st.markdown("No notes yet.")
     for note in notes:
         with st.container(border=True):
-            st.caption(f"{md(note.created_at.replace('T', ' '))} (UTC)")
+            st.caption(when(note.created_at))
             st.markdown(md(note.text))
     note_key = f"{P}.note.{item.id}"
 
