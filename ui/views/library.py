@@ -21,10 +21,10 @@ st.markdown(f"*{md(code.title)}*")
 
 def citing(kind: str, number: int) -> None:
     row = rows[(kind, number)]
-    rules = [f"`{r}` {md(rb.rule(r).title)}" for r in row.rules]
-    st.markdown("**Rules that cite it:** " + ("; ".join(rules) if rules else "none yet."))
-    reached = [md(titles.get(s, s)) for s in row.scenarios]
-    st.markdown("**Scenarios that reach it:** " + ("; ".join(reached) if reached else "none yet."))
+    rules = [f"- `{r}` {md(rb.rule(r).title)}" for r in row.rules]
+    st.markdown("**Rules that cite it**  \n" + ("\n".join(rules) if rules else "none yet."))
+    reached = [f"- {md(titles.get(s, s))}" for s in row.scenarios]
+    st.markdown("**Scenarios that reach it**  \n" + ("\n".join(reached) if reached else "none yet."))
 
 
 def explain(rule) -> None:
