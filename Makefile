@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: setup
-	$(VENV)/bin/streamlit run ui/app.py --server.address $(HOST) --server.port $(PORT) --browser.gatherUsageStats false
+	$(VENV)/bin/streamlit run ui/app.py --server.address $(HOST) --server.port $(PORT) --browser.gatherUsageStats false --client.toolbarMode minimal
 
 test: setup
 	$(PY) -m pytest

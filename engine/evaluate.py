@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from .compile import Firing, Program
 from .errors import EngineFailure
-from .facts import CheckedFacts, check_facts, fact_applies, show_value
+from .facts import CheckedFacts, check_facts, fact_applies
 from .model import URGENCIES, AllOf, AnyOf, Atom, Fact, Not, RuleBase
 from .report import (
     Change, OpenQuestion, Report, action_urgencies, build_report, commitment_numbers,
@@ -79,6 +79,7 @@ class Advisor:
         for fact in candidates:
             changes: list[Change] = []
             seen: set[tuple] = set()
+            most_urgent = len(URGENCIES)
             for value in self._probe_values(fact):
                 trial = self._run({**values, fact.id: value})
                 commitments = commitment_numbers(rb, trial.fired)
@@ -92,12 +93,11 @@ class Advisor:
                     seen.add(key)
                     label = (fact.value_label(value[0]) if fact.type == "list"
                              else fact.value_label(value) if fact.type == "enum"
-                             else show_value(value) if fact.type == "bool"
+                             else ("yes" if value else "no") if fact.type == "bool"
                              else f"{value} {fact.unit}".strip())
                     changes.append(Change(value, label, added_c, added_a, raised))
+                    most_urgent = min([most_urgent, *(URGENCIES.index(actions[a]) for a in added_a + raised)])
             if changes:
-                most_urgent = min((URGENCIES.index(
-                    self.rulebase.actions[a].urgency) for c in changes for a in c.adds_actions), default=3)
                 rank = (most_urgent, -sum(len(c.adds_commitments) + len(c.adds_actions) for c in changes))
                 found.append((rank, OpenQuestion(fact.id, fact.label, fact.question, tuple(changes))))
         order = {f.id: i for i, f in enumerate(rb.input_facts)}

@@ -11,7 +11,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from .render import URGENCY_MEANING, URGENCY_WORDS, _change_phrase, _fact_value, _facts_phrase, headline
+from .render import URGENCY_MEANING, URGENCY_WORDS, change_phrase, fact_value_words, facts_phrase, headline
 from .report import Because, Report
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -62,7 +62,7 @@ def to_pdf(report: Report, title: str | None = None, stamp: str | None = None) -
 
     def reasons(items: tuple[Because, ...], with_why: bool = True) -> None:
         for b in items:
-            write(f"because rule {b.rule} ({_facts_phrase(b, labels) or 'no facts'})"
+            write(f"because rule {b.rule} ({facts_phrase(b, labels) or 'no facts'})"
                   + (f": {b.why}" if b.why and with_why else ""), 8.5, color=GREY, indent=6, gap=0.6)
 
     write(title or "Ethics consultation report", 17, bold=True, gap=1)
@@ -119,7 +119,7 @@ def to_pdf(report: Report, title: str | None = None, stamp: str | None = None) -
         for q in report.to_find_out:
             write(f"• {q.question}", 10, indent=2, gap=0.4)
             for change in q.changes:
-                write(f"if {change.value_label}: {_change_phrase(change)}", 9, color=GREY, indent=8, gap=0.4)
+                write(f"if {change.value_label}: {change_phrase(change)}", 9, color=GREY, indent=8, gap=0.4)
             pdf.ln(0.8)
 
     heading("Facts as understood")
@@ -127,7 +127,7 @@ def to_pdf(report: Report, title: str | None = None, stamp: str | None = None) -
         write("(none given)")
     for fact_id, value in report.facts.items():
         implied = " (implied by a follow-up answer)" if fact_id in report.implied_facts else ""
-        write(f"{labels.get(fact_id, fact_id)}: {_fact_value(value)}{implied}", 10, gap=0.4)
+        write(f"{labels.get(fact_id, fact_id)}: {fact_value_words(value)}{implied}", 10, gap=0.4)
     pdf.ln(2)
     write("Rules that fired: " + (", ".join(report.fired_rules) or "none"), 8.5, color=GREY)
     return bytes(pdf.output())

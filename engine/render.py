@@ -25,7 +25,7 @@ def to_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def _fact_value(value: Any) -> str:
+def fact_value_words(value: Any) -> str:
     if value is None:
         return "not known"
     if isinstance(value, bool):
@@ -35,8 +35,8 @@ def _fact_value(value: Any) -> str:
     return str(value)
 
 
-def _facts_phrase(because: Because, labels: dict) -> str:
-    return "; ".join(f"{labels.get(k, k)}: {_fact_value(v)}" for k, v in because.facts.items())
+def facts_phrase(because: Because, labels: dict) -> str:
+    return "; ".join(f"{labels.get(k, k)}: {fact_value_words(v)}" for k, v in because.facts.items())
 
 
 def headline(report: Report) -> str:
@@ -65,7 +65,7 @@ def to_text(report: Report, width: int = 88) -> str:
 
     def reasons(items: tuple[Because, ...], indent: str, with_why: bool = True) -> None:
         for b in items:
-            para(f"because rule {b.rule} ({_facts_phrase(b, labels) or 'no facts'})"
+            para(f"because rule {b.rule} ({facts_phrase(b, labels) or 'no facts'})"
                  + (f": {b.why}" if b.why and with_why else ""), indent + "  ", indent + "- ")
 
     out.append(f"NACM Code of Ethics - decision support report (rules {report.version}, "
@@ -114,20 +114,20 @@ def to_text(report: Report, width: int = 88) -> str:
         for q in report.to_find_out:
             para(q.question, "  ", "- ")
             for change in q.changes:
-                para(f"if {change.value_label}: {_change_phrase(change)}", "      ", "    ")
+                para(f"if {change.value_label}: {change_phrase(change)}", "      ", "    ")
 
     heading("Facts as understood")
     if not report.facts:
         out.append("(none given)")
     for fact_id, value in report.facts.items():
         implied = " (implied by a follow-up answer)" if fact_id in report.implied_facts else ""
-        out.append(f"  {labels.get(fact_id, fact_id)}: {_fact_value(value)}{implied}")
+        out.append(f"  {labels.get(fact_id, fact_id)}: {fact_value_words(value)}{implied}")
     out.append("")
     out.append("Rules that fired: " + (", ".join(report.fired_rules) or "none"))
     return "\n".join(out) + "\n"
 
 
-def _change_phrase(change: Any) -> str:
+def change_phrase(change: Any) -> str:
     parts = []
     if change.adds_actions:
         parts.append("adds " + ", ".join(change.adds_actions))
@@ -158,7 +158,7 @@ def to_markdown(report: Report, title: str | None = None, stamp: str | None = No
     out += [meta, "", f"> **{e(report.disclaimer)}**", "", f"**{e(headline(report))}**", ""]
 
     def reasons(items: tuple[Because, ...], with_why: bool = True) -> list[str]:
-        return [f"  - *because* rule `{b.rule}` ({e(_facts_phrase(b, labels) or 'no facts')})"
+        return [f"  - *because* rule `{b.rule}` ({e(facts_phrase(b, labels) or 'no facts')})"
                 + (f": {e(b.why)}" if b.why and with_why else "") for b in items]
 
     out += ["## What to do", ""]
@@ -191,13 +191,13 @@ def to_markdown(report: Report, title: str | None = None, stamp: str | None = No
         out += ["", "## What else to find out", ""]
         for q in report.to_find_out:
             out.append(f"- {e(q.question)}")
-            out += [f"  - if *{e(c.value_label)}*: {e(_change_phrase(c))}" for c in q.changes]
+            out += [f"  - if *{e(c.value_label)}*: {e(change_phrase(c))}" for c in q.changes]
     out += ["", "## Facts as understood", ""]
     if not report.facts:
         out.append("(none given)")
     for fact_id, value in report.facts.items():
         implied = " *(implied by a follow-up answer)*" if fact_id in report.implied_facts else ""
-        out.append(f"- {e(labels.get(fact_id, fact_id))}: {e(_fact_value(value))}{implied}")
+        out.append(f"- {e(labels.get(fact_id, fact_id))}: {e(fact_value_words(value))}{implied}")
     out += ["", "Rules that fired: " + (", ".join(f"`{r}`" for r in report.fired_rules) or "none"), ""]
     return "\n".join(out)
 
