@@ -11,7 +11,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from .render import URGENCY_MEANING, URGENCY_WORDS, change_phrase, fact_value_words, facts_phrase, headline
+from .render import URGENCY_MEANING, URGENCY_WORDS, change_phrase, facts_phrase, headline
 from .report import Because, Report
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -46,7 +46,6 @@ def to_pdf(report: Report, title: str | None = None, stamp: str | None = None) -
     pdf.set_title(title or "Ethics consultation report")
     pdf.set_creator("NACM Code of Ethics decision support")
     pdf.add_page()
-    labels = dict(report.fact_labels)
 
     def write(text: str, size: float = 10, bold: bool = False, color=BLACK, indent: float = 0,
               gap: float = 1.2) -> None:
@@ -62,7 +61,7 @@ def to_pdf(report: Report, title: str | None = None, stamp: str | None = None) -
 
     def reasons(items: tuple[Because, ...], with_why: bool = True) -> None:
         for b in items:
-            write(f"because rule {b.rule} ({facts_phrase(b, labels) or 'no facts'})"
+            write(f"because rule {b.rule} ({facts_phrase(b, report) or 'no facts'})"
                   + (f": {b.why}" if b.why and with_why else ""), 8.5, color=GREY, indent=6, gap=0.6)
 
     write(title or "Ethics consultation report", 17, bold=True, gap=1)
@@ -127,7 +126,7 @@ def to_pdf(report: Report, title: str | None = None, stamp: str | None = None) -
         write("(none given)")
     for fact_id, value in report.facts.items():
         implied = " (implied by a follow-up answer)" if fact_id in report.implied_facts else ""
-        write(f"{labels.get(fact_id, fact_id)}: {fact_value_words(value)}{implied}", 10, gap=0.4)
+        write(f"{report.label(fact_id)}: {report.words(fact_id, value)}{implied}", 10, gap=0.4)
     pdf.ln(2)
     write("Rules that fired: " + (", ".join(report.fired_rules) or "none"), 8.5, color=GREY)
     return bytes(pdf.output())

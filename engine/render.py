@@ -25,18 +25,8 @@ def to_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def fact_value_words(value: Any) -> str:
-    if value is None:
-        return "not known"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(map(str, value)) if value else "none"
-    return str(value)
-
-
-def facts_phrase(because: Because, labels: dict) -> str:
-    return "; ".join(f"{labels.get(k, k)}: {fact_value_words(v)}" for k, v in because.facts.items())
+def facts_phrase(because: Because, report: Report) -> str:
+    return "; ".join(f"{report.label(k)}: {report.words(k, v)}" for k, v in because.facts.items())
 
 
 def headline(report: Report) -> str:
@@ -53,7 +43,6 @@ def headline(report: Report) -> str:
 # --- text ------------------------------------------------------------------------------------
 
 def to_text(report: Report, width: int = 88) -> str:
-    labels = dict(report.fact_labels)
     out: list[str] = []
 
     def para(text: str, indent: str = "", first: str | None = None) -> None:
@@ -65,7 +54,7 @@ def to_text(report: Report, width: int = 88) -> str:
 
     def reasons(items: tuple[Because, ...], indent: str, with_why: bool = True) -> None:
         for b in items:
-            para(f"because rule {b.rule} ({facts_phrase(b, labels) or 'no facts'})"
+            para(f"because rule {b.rule} ({facts_phrase(b, report) or 'no facts'})"
                  + (f": {b.why}" if b.why and with_why else ""), indent + "  ", indent + "- ")
 
     out.append(f"NACM Code of Ethics - decision support report (rules {report.version}, "
@@ -121,7 +110,7 @@ def to_text(report: Report, width: int = 88) -> str:
         out.append("(none given)")
     for fact_id, value in report.facts.items():
         implied = " (implied by a follow-up answer)" if fact_id in report.implied_facts else ""
-        out.append(f"  {labels.get(fact_id, fact_id)}: {fact_value_words(value)}{implied}")
+        out.append(f"  {report.label(fact_id)}: {report.words(fact_id, value)}{implied}")
     out.append("")
     out.append("Rules that fired: " + (", ".join(report.fired_rules) or "none"))
     return "\n".join(out) + "\n"
@@ -149,7 +138,6 @@ def _md_escape(text: str) -> str:
 
 
 def to_markdown(report: Report, title: str | None = None, stamp: str | None = None) -> str:
-    labels = dict(report.fact_labels)
     e = _md_escape
     out: list[str] = [f"# {e(title) if title else 'Ethics consultation report'}", ""]
     meta = f"NACM Code of Ethics decision support, rules version {e(report.version)} (`{report.sha256[:12]}`)"
@@ -158,7 +146,7 @@ def to_markdown(report: Report, title: str | None = None, stamp: str | None = No
     out += [meta, "", f"> **{e(report.disclaimer)}**", "", f"**{e(headline(report))}**", ""]
 
     def reasons(items: tuple[Because, ...], with_why: bool = True) -> list[str]:
-        return [f"  - *because* rule `{b.rule}` ({e(facts_phrase(b, labels) or 'no facts')})"
+        return [f"  - *because* rule `{b.rule}` ({e(facts_phrase(b, report) or 'no facts')})"
                 + (f": {e(b.why)}" if b.why and with_why else "") for b in items]
 
     out += ["## What to do", ""]
@@ -197,7 +185,7 @@ def to_markdown(report: Report, title: str | None = None, stamp: str | None = No
         out.append("(none given)")
     for fact_id, value in report.facts.items():
         implied = " *(implied by a follow-up answer)*" if fact_id in report.implied_facts else ""
-        out.append(f"- {e(labels.get(fact_id, fact_id))}: {e(fact_value_words(value))}{implied}")
+        out.append(f"- {e(report.label(fact_id))}: {e(report.words(fact_id, value))}{implied}")
     out += ["", "Rules that fired: " + (", ".join(f"`{r}`" for r in report.fired_rules) or "none"), ""]
     return "\n".join(out)
 

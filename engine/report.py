@@ -138,6 +138,21 @@ class Report:
     to_find_out: tuple[OpenQuestion, ...] = ()
     disclaimer: str = DISCLAIMER
     fact_labels: Mapping[str, str] = field(default_factory=dict)
+    value_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def label(self, fact_id: str) -> str:
+        return self.fact_labels.get(fact_id, fact_id)
+
+    def words(self, fact_id: str, value: Any) -> str:
+        """A fact's value as a person reads it: 'yes', 'not known', 'Family member or caregiver'."""
+        if value is None:
+            return "not known"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        names = self.value_labels.get(fact_id, {})
+        if isinstance(value, (list, tuple)):
+            return ", ".join(names.get(v, str(v)) for v in value) if value else "none"
+        return names.get(value, str(value)) if isinstance(value, str) else str(value)
 
     def to_dict(self) -> dict:
         """The report JSON of the contract (section 3), plus the project's own additions."""
@@ -262,6 +277,7 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
         fired_rules=tuple(fired),
         to_find_out=to_find_out,
         fact_labels={f.id: f.label for f in rulebase.facts.values()},
+        value_labels={f.id: dict(f.values) for f in rulebase.facts.values() if f.values},
     )
 
 

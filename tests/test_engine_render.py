@@ -84,3 +84,10 @@ def test_an_empty_report_says_so_plainly(advisor):
 def test_implied_facts_are_marked(advisor):
     text = to_text(advisor.evaluate({"detail": "d2"}))
     assert "Flag A: yes (implied by a follow-up answer)" in text
+
+
+def test_values_are_shown_by_their_labels_not_their_ids(report):
+    text = to_text(report)
+    assert "because rule r.calm (Colour: Red)" in text
+    assert "  Colour: Red\n" in text and "Colour: red" not in text
+    assert "- Colour: Red" in to_markdown(report)
