@@ -69,11 +69,11 @@ def _normalise(fact: Fact, value: Any) -> tuple[Any, str | None]:
             return None, (f"'{fact.id}' is a list of values ({', '.join(fact.value_ids)}),"
                           f" got {value!r}")
         for item in value:
-            message = value_problem(fact, item, for_list_item=True)
+            message = value_problem(fact, item)
             if message:
                 return None, message
         return [v for v in fact.value_ids if v in value], None
-    message = value_problem(fact, value, for_list_item=True)
+    message = value_problem(fact, value)
     return (None, message) if message else (value, None)
 
 

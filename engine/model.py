@@ -256,14 +256,12 @@ class RuleBase:
 
 # --- pure helpers over the model --------------------------------------------------------------
 
-def value_problem(fact: Fact, value: Any, for_list_item: bool = False) -> str | None:
-    """Why a value does not fit a fact, or None when it does."""
+def value_problem(fact: Fact, value: Any) -> str | None:
+    """Why a value does not fit a fact, or None when it does. For a list fact, `value` is one item."""
     if fact.type == "bool":
         if not isinstance(value, bool):
             return f"'{fact.id}' is true or false, got {value!r}"
     elif fact.type in ("enum", "list"):
-        if fact.type == "list" and not for_list_item:
-            raise AssertionError("list values are checked item by item")
         if not isinstance(value, str) or value not in fact.value_ids:
             return (f"'{value}' is not a value of '{fact.id}'{did_you_mean(value, fact.value_ids)};"
                     f" allowed: {', '.join(fact.value_ids)}")

@@ -179,11 +179,12 @@ def read_scenario(path: Path | str, rulebase: RuleBase) -> Scenario:
     return parse_scenario(read_yaml(path, str(path)), str(path), rulebase)
 
 
-def read_scenarios(directory: Path | str, rulebase: RuleBase) -> list[Scenario]:
-    """Every scenario in a folder, sorted by file name; all problems reported together."""
+def collect_scenarios(directory: Path | str, rulebase: RuleBase) -> tuple[list[Scenario], list[Issue]]:
+    """Every readable scenario in a folder (sorted by file name) and the problems of the rest,
+    so that one broken file does not hide the others."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise ScenarioError(Issue("scenarios folder not found", file=str(directory)))
+        return [], [Issue("scenarios folder not found", file=str(directory))]
     scenarios, issues, seen = [], [], {}
     for path in sorted(directory.glob("*.yaml")):
         try:
@@ -194,8 +195,15 @@ def read_scenarios(directory: Path | str, rulebase: RuleBase) -> list[Scenario]:
         if scenario.id in seen:
             issues.append(Issue(f"duplicate scenario id '{scenario.id}' (also in {seen[scenario.id]})",
                                 file=str(path), line=1, field="id"))
+            continue
         seen[scenario.id] = str(path)
         scenarios.append(scenario)
+    return scenarios, issues
+
+
+def read_scenarios(directory: Path | str, rulebase: RuleBase) -> list[Scenario]:
+    """Every scenario in a folder, sorted by file name; all problems reported together."""
+    scenarios, issues = collect_scenarios(directory, rulebase)
     if issues:
         raise ScenarioError(issues)
     return scenarios

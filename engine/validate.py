@@ -380,7 +380,7 @@ def _build_facts(doc: Document, issues: list[Issue]) -> tuple[tuple[FactGroup, .
                 continue
             accepted_values = tuple(accepted) if isinstance(accepted, list) else (accepted,)
             for value in accepted_values:
-                problem = value_problem(parent, value, for_list_item=parent.type == "list")
+                problem = value_problem(parent, value)
                 if problem:
                     place.add(problem, loc)
             conditions.append((parent_id, accepted_values))
@@ -529,7 +529,7 @@ def _parse_atom(node: dict, facts: dict[str, Fact], report: Callable[[str, tuple
             return None
         return Atom(fact_id, value)
     if key == "equals":
-        problem = value_problem(fact, value, for_list_item=True)
+        problem = value_problem(fact, value)
         if problem:
             report(problem, where)
             return None
@@ -539,7 +539,7 @@ def _parse_atom(node: dict, facts: dict[str, Fact], report: Callable[[str, tuple
         if not items:
             report(f"'{key}' takes a non-empty list of values of '{fact_id}'", where)
             return None
-        problems = [p for p in (value_problem(fact, v, for_list_item=True) for v in items) if p]
+        problems = [p for p in (value_problem(fact, v) for v in items) if p]
         if problems:
             report(problems[0], where)
             return None

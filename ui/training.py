@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from engine import Advisor, InputError
-from engine.scenarios import LEVELS, TOPICS, Scenario, ScenarioResult, parse_scenario, read_scenario, run_scenario
+from engine import Advisor
+from engine.scenarios import (
+    LEVELS, TOPICS, Scenario, ScenarioResult, collect_scenarios, parse_scenario, run_scenario,
+)
 from engine.yamlio import parse_yaml
 
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -38,19 +40,9 @@ def folder_fingerprint(directory: Path = SCENARIOS_DIR) -> str:
 
 
 def load_library(advisor: Advisor, directory: Path = SCENARIOS_DIR) -> ScenarioLibrary:
-    results, problems, seen = [], [], set()
-    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else ():
-        try:
-            scenario = read_scenario(path, advisor.rulebase)
-        except InputError as exc:
-            problems.extend(exc.lines())
-            continue
-        if scenario.id in seen:
-            problems.append(f"{path.name}: duplicate scenario id '{scenario.id}'")
-            continue
-        seen.add(scenario.id)
-        results.append(run_scenario(advisor, scenario))
-    return ScenarioLibrary(tuple(results), tuple(problems))
+    scenarios, issues = collect_scenarios(directory, advisor.rulebase) if directory.is_dir() else ([], [])
+    results = tuple(run_scenario(advisor, scenario) for scenario in scenarios)
+    return ScenarioLibrary(results, tuple(str(issue) for issue in issues))
 
 
 def parse_uploaded(advisor: Advisor, text: str, name: str) -> Scenario:
