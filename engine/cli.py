@@ -14,7 +14,7 @@ import click
 
 from . import load, load_rulebase
 from .describe import coverage, coverage_text, explain_rule, vocabulary_markdown
-from .errors import EngineFailure, InputError, Issue
+from .errors import EngineFailure, InputError, Issue, did_you_mean
 from .evaluate import Advisor
 from .render import RENDERERS
 from .scenarios import read_scenarios, run_scenario
@@ -147,7 +147,6 @@ def explain(rule_id: str, rules_dir: Path | None, scenarios_dir: Path | None) ->
     rb = advisor.rulebase
     ids = [r.id for r in rb.rules]
     if rule_id not in ids:
-        from .errors import did_you_mean
         raise InputError(Issue(f"unknown rule '{rule_id}'{did_you_mean(rule_id, ids)}"))
     fired_by: list[str] = []
     folder = scenarios_dir or DEFAULT_SCENARIOS_DIR

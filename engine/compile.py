@@ -37,7 +37,7 @@ import durable.engine as durable
 import durable_rules_engine
 
 from .errors import EngineFailure, Issue, RuleBaseError
-from .model import AllOf, AnyOf, Atom, Condition, Fact, Not, Rule, RuleBase, derivation_layers
+from .model import AllOf, Atom, Condition, Fact, Not, RuleBase, derivation_layers
 
 MAX_PATTERNS_PER_SHARD = 64  # durable rules (one per alternative of a condition) in one ruleset
 MAX_TERMS_PER_RULE = 64  # alternatives of one condition once any/one_of/not are expanded
@@ -101,7 +101,7 @@ Term = tuple  # tests that must all hold (a flat $and)
 
 def atom_terms(atom: Atom, fact: Fact, positive: bool = True) -> list[list[Test]]:
     """An atom (or its negation) as alternatives, each a list of tests that must all hold."""
-    one, zero = (1, 0) if positive else (0, 1)
+    one = 1 if positive else 0
     if atom.op in ("known", "unknown"):
         return [[{known_flag(atom.fact): int((atom.op == "known") == positive)}]]
     if fact.type == "int":
@@ -309,7 +309,7 @@ class Program:
             # Cannot happen with the sentinel. If it does, the session can be neither used nor
             # safely deleted, so this instance is retired.
             self.broken = f"{shard.name}: the scenario was not handled by any rule"
-            raise EngineFailure(f"shard {shard.name}: the scenario was not handled by any rule")
+            raise EngineFailure(f"shard {shard.name}: the scenario was not handled by any rule") from None
         except durable_rules_engine.error as exc:
             self.broken = f"{shard.name}: {exc}"
             raise EngineFailure(f"the rules engine failed on shard {shard.name}: {exc}") from exc

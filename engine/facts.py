@@ -82,28 +82,30 @@ def _apply_follow_ups(rulebase: RuleBase, values: dict[str, Any], issues: list[I
     a follow-up given while its parent says it does not apply is a contradiction."""
     implied: list[str] = []
     changed = True
-    while changed:
+    while changed:  # an implied parent may itself be a follow-up whose parent is then implied
         changed = False
         for fact in rulebase.input_facts:
-            if fact.id not in values:
-                continue
-            for parent_id, accepted in fact.ask_if:
+            for parent_id, accepted in fact.ask_if if fact.id in values else ():
                 parent = rulebase.facts[parent_id]
-                current = values.get(parent_id)
-                if current is None:
-                    if parent.type in ("bool", "enum") and len(accepted) == 1:
-                        values[parent_id] = accepted[0]
-                        implied.append(parent_id)
-                        changed = True
-                    continue
-                holds = (any(v in current for v in accepted) if parent.type == "list"
-                         else current in accepted)
-                if not holds:
-                    shown = " or ".join(show_value(v) for v in accepted)
-                    issues.append(problem(
-                        f"'{fact.id}' applies only when '{parent_id}' is {shown}, but it is"
-                        f" {show_value(current)}", fact.id))
-    return tuple(dict.fromkeys(implied))
+                if values.get(parent_id) is None and parent.type in ("bool", "enum") and len(accepted) == 1:
+                    values[parent_id] = accepted[0]
+                    implied.append(parent_id)
+                    changed = True
+    for fact in rulebase.input_facts:
+        for parent_id, accepted in fact.ask_if if fact.id in values else ():
+            current = values.get(parent_id)
+            if current is not None and not _parent_allows(current, accepted):
+                shown = " or ".join(show_value(v) for v in accepted)
+                issues.append(problem(f"'{fact.id}' applies only when '{parent_id}' is {shown}, but it is"
+                                      f" {show_value(current)}", fact.id))
+    return tuple(implied)
+
+
+def _parent_allows(current: Any, accepted: tuple) -> bool:
+    """A list parent allows its follow-up when it contains any accepted value; others when equal to one."""
+    if isinstance(current, list):
+        return any(v in current for v in accepted)
+    return current in accepted
 
 
 def show_value(value: Any) -> str:
@@ -116,11 +118,6 @@ def fact_applies(fact: Fact, values: Mapping[str, Any]) -> bool:
     """Whether a fact's question should be asked, given the answers so far (its ask_if holds)."""
     for parent_id, accepted in fact.ask_if:
         current = values.get(parent_id)
-        if current is None:
-            return False
-        if isinstance(current, list):
-            if not any(v in current for v in accepted):
-                return False
-        elif current not in accepted:
+        if current is None or not _parent_allows(current, accepted):
             return False
     return True

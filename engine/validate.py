@@ -20,11 +20,11 @@ from .errors import FactsError, Issue, RuleBaseError, did_you_mean
 from .facts import check_facts
 from .load import Document, RawRuleBase
 from .model import (
-    NUMERIC_OPS, URGENCIES, Action, ActionRef, AllOf, AnyOf, Atom, Citation, Code, Commitment,
+    NUMERIC_OPS, Action, ActionRef, AllOf, AnyOf, Atom, Citation, Code, Commitment,
     Condition, Fact, FactGroup, Not, Purpose, Rule, RuleBase, Section, TensionSpec, condition_facts, derivation_layers,
     value_problem,
 )
-from .yamlio import LineDict, LineList, line_at
+from .yamlio import line_at
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 RULE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")

@@ -8,7 +8,6 @@ the section titles separately). code.yaml is taken exactly as it is.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-import engine
 from ui import widgets
 from ui.widgets import md
 
