@@ -16,11 +16,21 @@ engine is known to get wrong (see STYLE.md in the project's shared notes):
 * Each shard (one durable ruleset) holds at most MAX_PATTERNS_PER_SHARD durable rules, well inside
   the envelope that held in probes; derived facts are stratified into layers, and a layer sees
   the conclusions of the layers below it.
+* Each shard is sent only the fields its own rules read. The engine refuses a fact of more than
+  about 255 properties (error 302, measured: 252 held, 256 failed), so shards are planned to stay
+  within FIELDS_PER_FACT properties whatever the size of the vocabulary; and every fact and every
+  firing round-trips as JSON, so a small fact is also a fast one.
+* A shard none of whose alternatives can hold is not asked at all: every alternative that tests
+  a flag for 1 is indexed by one such flag (its anchor), and a shard whose anchors are all 0 for
+  these facts cannot fire anything but its sentinel. Cost grows with what a scenario touches.
+* The engine is driven through its C extension directly (assert, take each action, delete), the
+  same calls the Python Host makes without its JSON wrapping and callbacks: a rule "fires" when
+  the engine hands out its action, so no Python runs inside the engine at all.
 * Every shard has a catch-all sentinel rule. A fact that matches no rule leaves a session that
   cannot be deleted without corrupting the heap, and would leak one of the 1,024 session slots;
   with the sentinel every fact is handled, and the sentinel's firing proves the shard ran.
-* One Host per compiled rule base, with its background timer threads never started; one lock
-  around assert -> collect -> delete; a fresh session id per evaluation, deleted in ``finally``.
+* One set of engine rulesets per compiled rule base, no background threads; one lock around
+  assert -> collect -> delete; a fresh session id per evaluation, deleted in ``finally``.
 * An engine error code (such as 303) poisons the instance: its sessions are not deleted (that
   corrupts the heap after a 303) and the program refuses further work, so the caller recompiles.
 """
@@ -31,9 +41,8 @@ import json
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
-import durable.engine as durable
 import durable_rules_engine
 
 from .errors import EngineFailure, Issue, RuleBaseError
@@ -42,16 +51,9 @@ from .model import AllOf, Atom, Condition, Fact, Not, RuleBase, derivation_layer
 MAX_PATTERNS_PER_SHARD = 64  # durable rules (one per alternative of a condition) in one ruleset
 MAX_TERMS_PER_RULE = 64  # alternatives of one condition once any/one_of/not are expanded
 MAX_TESTS_PER_TERM = 30  # the engine keeps at most 31 expressions in one node
+FIELDS_PER_FACT = 200  # properties of one asserted fact (t, sid and flags); the engine refuses ~255
 SENTINEL = "__every_scenario"
 SCENARIO_TYPE = {"t": "scenario"}
-
-
-class _QuietHost(durable.Host):
-    """A Host without the background dispatch threads: they run actions on their own thread and
-    crashed when sessions were not deleted. We evaluate synchronously, so they have no work."""
-
-    def _run(self) -> None:  # noqa: D401 - overriding a private hook of durable-rules 2.0.28
-        return None
 
 
 # --- encoding ---------------------------------------------------------------------------------
@@ -184,9 +186,13 @@ def term_pattern(term: Term) -> dict:
 
 @dataclass(frozen=True)
 class Shard:
+    """One durable ruleset: some rules of one layer, and the only fields their patterns read."""
+
     name: str
     layer: int
     rule_ids: tuple[str, ...]
+    fields: tuple[str, ...]  # sent to this shard, besides t and sid
+    anchors: frozenset[str] | None  # flags of which one must be 1 for a rule to fire; None: always ask
 
 
 @dataclass(frozen=True)
@@ -197,46 +203,107 @@ class Firing:
     derived: Mapping[str, bool]
 
 
+def term_fields(term: Term) -> set[str]:
+    """The fact fields one alternative's tests read."""
+    fields = set()
+    for test in term:
+        (key, value), = test.items()
+        fields.update(value) if key.startswith("$") else fields.add(key)
+    return fields
+
+
+def term_anchor(term: Term) -> str | None:
+    """A flag this alternative needs to be 1, if it has one: without it the alternative cannot hold."""
+    for test in term:
+        (key, value), = test.items()
+        if not key.startswith("$") and value == 1:
+            return key
+    return None
+
+
+def _shard_anchors(terms: list[Term]) -> frozenset[str] | None:
+    anchors = [term_anchor(t) for t in terms]
+    return None if None in anchors else frozenset(anchors)
+
+
+# Properties every asserted fact carries besides the shard's own fields.
+_FIXED_PROPERTIES = len(SCENARIO_TYPE) + 1  # t, sid
+
+
 def plan_shards(rulebase: RuleBase, prefix: str) -> tuple[list[Shard], dict[str, list[Term]]]:
-    """Group rules by layer, then into shards small enough for the engine; refuse oversized rules."""
+    """Group rules by layer, then into shards the engine can take: at most MAX_PATTERNS_PER_SHARD
+    alternatives and FIELDS_PER_FACT properties each. Refuse, by rule, what no shard could hold."""
     layers = derivation_layers(rulebase.rules)
     terms: dict[str, list[Term]] = {}
+    fields: dict[str, set[str]] = {}
+    budget = FIELDS_PER_FACT - _FIXED_PROPERTIES
     issues = []
     for rule in rulebase.rules:
         rule_terms = condition_terms(rule.when, rulebase.facts, limit=MAX_TERMS_PER_RULE)
+        rule_fields = set().union(*map(term_fields, rule_terms)) if rule_terms else set()
+        problem = None
         if len(rule_terms) > MAX_TERMS_PER_RULE:
-            issues.append(Issue(
-                f"its condition has more than {MAX_TERMS_PER_RULE} alternative ways to hold once 'any',"
-                " 'one_of' and 'not' are expanded, more than the rules engine is known to handle"
-                " safely; split it into smaller rules",
-                file=rule.file, line=rule.line, owner=f"rule {rule.id}", field="when"))
+            problem = (f"its condition has more than {MAX_TERMS_PER_RULE} alternative ways to hold once"
+                       " 'any', 'one_of' and 'not' are expanded, more than the rules engine is known to"
+                       " handle safely; split it into smaller rules")
         elif any(len(t) > MAX_TESTS_PER_TERM for t in rule_terms):
-            issues.append(Issue(
-                f"its condition needs more than {MAX_TESTS_PER_TERM} tests to hold at once; split it",
-                file=rule.file, line=rule.line, owner=f"rule {rule.id}", field="when"))
-        terms[rule.id] = rule_terms
+            problem = f"its condition needs more than {MAX_TESTS_PER_TERM} tests to hold at once; split it"
+        elif len(rule_fields) > budget:
+            problem = (f"its condition reads {len(rule_fields)} answer fields, more than the {budget} the"
+                       " rules engine takes in one fact; split it into smaller rules")
+        if problem:
+            issues.append(Issue(problem, file=rule.file, line=rule.line, owner=f"rule {rule.id}",
+                                field="when"))
+        terms[rule.id], fields[rule.id] = rule_terms, rule_fields
     if issues:
         raise RuleBaseError(issues)
     shards: list[Shard] = []
+
+    def close(layer: int, rule_ids: list[str], shard_fields: set[str]) -> None:
+        shard_terms = [t for r in rule_ids for t in terms[r]]
+        shards.append(Shard(f"{prefix}_{len(shards)}", layer, tuple(rule_ids),
+                            tuple(sorted(shard_fields)), _shard_anchors(shard_terms)))
+
     for layer in sorted(set(layers.values())):
         current: list[str] = []
+        current_fields: set[str] = set()
         size = 0
         for rule in rulebase.rules:
             if layers[rule.id] != layer:
                 continue
             n = max(1, len(terms[rule.id]))
-            if current and size + n > MAX_PATTERNS_PER_SHARD:
-                shards.append(Shard(f"{prefix}_{len(shards)}", layer, tuple(current)))
-                current, size = [], 0
+            wider = current_fields | fields[rule.id]
+            if current and (size + n > MAX_PATTERNS_PER_SHARD or len(wider) > budget):
+                close(layer, current, current_fields)
+                current, current_fields, size = [], set(), 0
+                wider = set(fields[rule.id])
             current.append(rule.id)
+            current_fields = wider
             size += n
         if current:
-            shards.append(Shard(f"{prefix}_{len(shards)}", layer, tuple(current)))
+            close(layer, current, current_fields)
     return shards, terms
 
 
+class CEngine:
+    """The durable-rules C extension calls this module makes, in one place (tests inject faults here).
+
+    These are the calls `durable.engine.Host` makes itself, without its JSON wrapping of every
+    call, its Python action callbacks and its timer threads (which crashed when sessions were not
+    deleted)."""
+
+    create_ruleset = staticmethod(durable_rules_engine.create_ruleset)
+    assert_fact = staticmethod(durable_rules_engine.assert_fact)
+    start_action_for_state = staticmethod(durable_rules_engine.start_action_for_state)
+    complete_and_start_action = staticmethod(durable_rules_engine.complete_and_start_action)
+    delete_state = staticmethod(durable_rules_engine.delete_state)
+
+
+_HANDLED = 0  # durable_rules_engine.assert_fact's first result: 1 not handled, 2 already observed
+
+
 class Program:
-    """A rule base compiled into one durable-rules Host. Safe to share between threads."""
+    """A rule base compiled into durable-rules rulesets. Safe to share between threads."""
 
     def __init__(self, rulebase: RuleBase):
         self.rulebase = rulebase
@@ -246,38 +313,33 @@ class Program:
         self._concludes = {rule.id: rule.concludes for rule in rulebase.rules}
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
-        self._fired: list[str] = []
-        self._action_errors: list[str] = []
         self.broken: str | None = None
-        definitions: dict[str, dict] = {}
+        self._engine = CEngine()
+        self._handles: dict[str, int] = {}
+        self._rule_of: dict[str, dict[str, str]] = {}  # shard -> durable rule name -> rule id
         for shard in self.shards:
             body: dict[str, dict] = {}
+            names: dict[str, str] = {}
             for index, rule_id in enumerate(shard.rule_ids):
-                action = self._action(rule_id)
                 for alternative, term in enumerate(terms[rule_id]):
-                    body[f"r{index}_{alternative}"] = dict(term_pattern(term), run=action)
-            body[SENTINEL] = {"all": [{"m": dict(SCENARIO_TYPE)}], "run": self._action(SENTINEL)}
-            definitions[shard.name] = body
-        self._host = _QuietHost()
-        try:
-            self._host.register_rulesets(definitions)
-        except Exception as exc:  # the engine reports a malformed definition as a bare code
-            raise EngineFailure(f"the rules engine refused the compiled rules: {exc}") from exc
-        self.layers = sorted({s.layer for s in self.shards})
-
-    def _action(self, rule_id: str) -> Callable[[Any], None]:
-        """The callback a rule runs when it fires. It only records; errors are kept, not lost."""
-
-        def record(c: Any) -> None:  # durable-rules calls actions with one argument
+                    body[f"r{index}_{alternative}"] = term_pattern(term)
+                    names[f"r{index}_{alternative}"] = rule_id
+            body[SENTINEL] = {"all": [{"m": dict(SCENARIO_TYPE)}]}
+            names[SENTINEL] = SENTINEL
             try:
-                self._fired.append(rule_id)
-            except BaseException as exc:  # pragma: no cover - appending cannot fail in practice
-                self._action_errors.append(f"{rule_id}: {exc!r}")
+                self._handles[shard.name] = self._engine.create_ruleset(shard.name, json.dumps(body))
+            except Exception as exc:  # the engine reports a malformed definition as a bare code
+                raise EngineFailure(f"the rules engine refused the compiled rules: {exc}") from exc
+            self._rule_of[shard.name] = names
+        self.layers = sorted({s.layer for s in self.shards})
+        self._by_layer = {layer: [s for s in self.shards if s.layer == layer] for layer in self.layers}
 
-        return record
+    def run(self, values: Mapping[str, Any], memo: dict | None = None) -> Firing:
+        """Every rule whose condition holds for these (already checked) facts, with chaining.
 
-    def run(self, values: Mapping[str, Any]) -> Firing:
-        """Every rule whose condition holds for these (already checked) facts, with chaining."""
+        A shard's answer depends only on the fields it is sent, so `memo` (one dict per group of
+        related runs, such as the probes of "what else to find out") keeps the engine's answer per
+        shard and fields, and a run asks the engine only what an earlier one did not."""
         with self._lock:
             if self.broken:
                 raise EngineFailure(f"this compiled rule base is unusable after an engine error: {self.broken}")
@@ -286,10 +348,20 @@ class Program:
             fired: list[str] = []
             for layer in self.layers:
                 encoded = encode_facts(self.rulebase.facts, values, derived)
+                raised = {k for k, v in encoded.items() if v == 1}
                 layer_fired: list[str] = []
-                for shard in self.shards:
-                    if shard.layer == layer:
-                        layer_fired.extend(self._fire(shard, encoded, sid))
+                for shard in self._by_layer[layer]:
+                    if shard.anchors is not None and shard.anchors.isdisjoint(raised):
+                        continue  # no alternative of this shard can hold
+                    sent = tuple((f, encoded[f]) for f in shard.fields if f in encoded)
+                    key = (shard.name, sent)
+                    if memo is not None and key in memo:
+                        layer_fired.extend(memo[key])
+                        continue
+                    shard_fired = self._fire(shard, sent, sid)
+                    if memo is not None:
+                        memo[key] = shard_fired
+                    layer_fired.extend(shard_fired)
                 for rule_id in layer_fired:
                     for fact_id in self._concludes[rule_id]:
                         derived[fact_id] = True
@@ -297,30 +369,41 @@ class Program:
             complete = {f.id: derived.get(f.id, False) for f in self.rulebase.derived_facts}
             return Firing(tuple(sorted(set(fired), key=self._order.__getitem__)), complete)
 
-    def _fire(self, shard: Shard, encoded: dict, sid: str) -> list[str]:
-        self._fired = []
-        self._action_errors = []
-        session_created = False
-        fact = dict(encoded, sid=sid)
+    def _fire(self, shard: Shard, sent: tuple, sid: str) -> tuple[str, ...]:
+        """Assert one fact into one shard, take every action the engine hands out, delete the session."""
+        handle = self._handles[shard.name]
+        names = self._rule_of[shard.name]
+        fact = json.dumps({**SCENARIO_TYPE, "sid": sid, **dict(sent)})
+        fired: list[str] = []
+        session_created = drained = False
         try:
-            state = self._host.assert_fact(shard.name, fact)
+            code, state = self._engine.assert_fact(handle, fact)
+            if code != _HANDLED:
+                # Cannot happen with the sentinel and a fresh session id. If it does, the session
+                # can be neither used nor safely deleted, so this instance is retired.
+                self.broken = f"{shard.name}: the engine did not handle the scenario (code {code})"
+                raise EngineFailure(f"shard {shard.name}: the engine did not handle the scenario (code {code})")
             session_created = True
-        except durable.MessageNotHandledException:
-            # Cannot happen with the sentinel. If it does, the session can be neither used nor
-            # safely deleted, so this instance is retired.
-            self.broken = f"{shard.name}: the scenario was not handled by any rule"
-            raise EngineFailure(f"shard {shard.name}: the scenario was not handled by any rule") from None
+            message = self._engine.start_action_for_state(handle, state)
+            message = message[1] if message else None
+            while message:
+                fired.extend(json.loads(message))
+                message = self._engine.complete_and_start_action(handle, state)
+            drained = True
         except durable_rules_engine.error as exc:
             self.broken = f"{shard.name}: {exc}"
             raise EngineFailure(f"the rules engine failed on shard {shard.name}: {exc}") from exc
         finally:
+            if session_created and not drained and not self.broken:
+                # Deleting a session whose actions were not all taken corrupts the heap (probed:
+                # "double free"); keep it, and retire the instance like after an engine error.
+                self.broken = f"{shard.name}: interrupted before the engine had handed out every action"
             if session_created and not self.broken:
-                self._host.delete_state(shard.name, sid)
-        if isinstance(state, dict) and state.get("exception"):
-            raise EngineFailure(f"a rule action failed in shard {shard.name}: {state['exception']}")
-        if self._action_errors:
-            raise EngineFailure(f"a rule action failed: {self._action_errors[0]}")
-        if SENTINEL not in self._fired:
+                self._engine.delete_state(handle, sid)
+        unknown = [name for name in fired if name not in names]
+        if unknown:
+            raise EngineFailure(f"shard {shard.name}: the engine fired a rule it was not given: {unknown[0]}")
+        if SENTINEL not in fired:
             raise EngineFailure(f"shard {shard.name} did not run (its sentinel rule did not fire)")
         # A rule whose condition holds in two ways (both sides of an `any`) fires once per way.
-        return list(dict.fromkeys(r for r in self._fired if r != SENTINEL))
+        return tuple(dict.fromkeys(names[n] for n in fired if n != SENTINEL))

@@ -17,6 +17,9 @@ from .report import (
 )
 
 
+MAX_REBUILDS = 3  # each retired instance stays in memory (freeing it could corrupt the heap)
+
+
 class Advisor:
     """A compiled rule base: `evaluate(facts)` gives a Report."""
 
@@ -24,6 +27,7 @@ class Advisor:
         self.rulebase = rulebase
         self._program = Program(rulebase)
         self._recompile_lock = threading.Lock()
+        self._rebuilds = 0
 
     @property
     def version(self) -> str:
@@ -45,18 +49,22 @@ class Advisor:
         return build_report(self.rulebase, checked.values, checked.implied, firing.fired,
                             firing.derived, open_questions)
 
-    def _run(self, values: Mapping[str, Any]) -> Firing:
+    def _run(self, values: Mapping[str, Any], memo: dict | None = None) -> Firing:
         program = self._program
         try:
-            return program.run(values)
+            return program.run(values, memo)
         except EngineFailure:
             if not program.broken:
                 raise
             # The instance is poisoned (see compile.py); build a fresh one and try once more.
             with self._recompile_lock:
                 if self._program is program:
+                    if self._rebuilds >= MAX_REBUILDS:
+                        raise EngineFailure("the rules engine failed repeatedly; restart the program"
+                                            f" (last error: {program.broken})") from None
+                    self._rebuilds += 1
                     self._program = Program(self.rulebase)
-            return self._program.run(values)
+            return self._program.run(values)  # the memo belongs to the retired instance
 
     # --- what else to find out ------------------------------------------------------------
 
@@ -73,6 +81,7 @@ class Advisor:
         candidates = [f for f in rb.input_facts
                       if f.id not in values and fact_applies(f, values)
                       and any(f.id in r.reads for r in engaged)]
+        memo: dict = {}  # shards whose fields a probe leaves unchanged are not asked again
         base_commitments = commitment_numbers(rb, firing.fired)
         base_actions = action_urgencies(rb, firing.fired)
         found: list[tuple[tuple, OpenQuestion]] = []
@@ -81,7 +90,7 @@ class Advisor:
             seen: set[tuple] = set()
             most_urgent = len(URGENCIES)
             for value in self._probe_values(fact):
-                trial = self._run({**values, fact.id: value})
+                trial = self._run({**values, fact.id: value}, memo)
                 commitments = commitment_numbers(rb, trial.fired)
                 actions = action_urgencies(rb, trial.fired)
                 added_c = tuple(sorted(commitments - base_commitments))
