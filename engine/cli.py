@@ -96,7 +96,7 @@ def evaluate(file: str, fmt: str, no_explore: bool, rules_dir: Path | None) -> i
     facts, source, location = read_facts_input(file)
     advisor = load(rules_dir)
     report = advisor.evaluate(facts, explore=not no_explore, source=source, location=location)
-    click.echo(RENDERERS[fmt](report), nl=False)
+    click.echo(RENDERERS[fmt](report, advisor.rulebase), nl=False)
     return 0
 
 

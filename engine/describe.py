@@ -8,17 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from .words import value_words
 from .model import AllOf, AnyOf, Atom, Condition, Not, Rule, RuleBase
 from .scenarios import ScenarioResult
 
 
 def _value_words(rulebase: RuleBase, fact_id: str, value: object) -> str:
+    """One value a condition tests, as value_words says it (quoted when it is a label)."""
     fact = rulebase.facts[fact_id]
-    if isinstance(value, bool):
-        return "yes" if value else "no"
     if fact.type in ("enum", "list"):
-        return f"'{fact.value_label(str(value))}'"
-    return f"{value}{' ' + fact.unit if fact.unit else ''}"
+        return f"'{value_words(fact, [value] if fact.type == 'list' else value)}'"
+    return value_words(fact, value)
 
 
 def condition_words(rulebase: RuleBase, cond: Condition, negated: bool = False) -> str:

@@ -52,11 +52,12 @@ def check_facts(rulebase: RuleBase, facts: Any, source: str | None = None,
         normalised, message = _normalise(fact, value)
         if message:
             issues.append(problem(message, fact_id))
-        else:
+        elif normalised is not None:
             values[fact_id] = normalised
     if issues:
         raise FactsError(issues)
     implied = _apply_follow_ups(rulebase, values, issues, problem)
+    _check_age(values, issues, problem)
     if issues:
         raise FactsError(issues)
     ordered = {f.id: values[f.id] for f in rulebase.input_facts if f.id in values}
@@ -64,10 +65,14 @@ def check_facts(rulebase: RuleBase, facts: Any, source: str | None = None,
 
 
 def _normalise(fact: Fact, value: Any) -> tuple[Any, str | None]:
+    """The value in its one canonical form; a retired "not sure" value becomes not known (None)."""
+    if isinstance(value, str) and value in fact.unanswered:
+        return None, None
     if fact.type == "list":
         if not isinstance(value, (list, tuple)):
             return None, (f"'{fact.id}' is a list of values ({', '.join(fact.value_ids)}),"
                           f" got {value!r}")
+        value = [item for item in value if not (isinstance(item, str) and item in fact.unanswered)]
         for item in value:
             message = value_problem(fact, item)
             if message:
@@ -99,6 +104,18 @@ def _apply_follow_ups(rulebase: RuleBase, values: dict[str, Any], issues: list[I
                 issues.append(problem(f"'{fact.id}' applies only when '{parent_id}' is {shown}, but it is"
                                       f" {show_value(current)}", fact.id))
     return tuple(implied)
+
+
+AGE_OF_MAJORITY = 18
+
+
+def _check_age(values: Mapping[str, Any], issues: list[Issue], problem) -> None:
+    """An age and an "under 18" answer that disagree are a contradiction, not two facts."""
+    age, minor = values.get("individual_age"), values.get("individual_is_minor")
+    if isinstance(age, int) and isinstance(minor, bool) and (age < AGE_OF_MAJORITY) != minor:
+        said = "under 18" if minor else "not under 18"
+        issues.append(problem(f"'individual_is_minor' says {said}, but 'individual_age' is {age}",
+                              "individual_is_minor"))
 
 
 def _parent_allows(current: Any, accepted: tuple) -> bool:

@@ -91,6 +91,7 @@ class Fact:
     maximum: int | None = None
     unit: str = ""
     derived: bool = False  # concluded by rules, never asked
+    unanswered: tuple[str, ...] = ()  # retired values accepted in input and read as "not known"
 
     @property
     def value_ids(self) -> tuple[str, ...]:
@@ -183,6 +184,7 @@ class Citation:
     kind: str  # "commitment" or "purpose"
     number: int
     why: str
+    governs: bool = True  # for a commitment: does it govern the situation, or is it also relevant?
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,7 @@ class RuleBase:
     actions: Mapping[str, Action]  # catalogue order
     rules: tuple[Rule, ...]
     files: tuple[str, ...] = field(default=())
+    generic_commitments: tuple[int, ...] = ()  # cited as "also relevant" unless a rule says they govern
 
     def rule(self, rule_id: str) -> Rule:
         return self._rules_by_id[rule_id]

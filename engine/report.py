@@ -1,8 +1,8 @@
 """The report: what the fired rules mean for the case manager, each item with its reasons.
 
 Built from the rule base and the engine's firing only, so it never depends on durable-rules.
-Everything is sorted by a stated key (firing order is not a contract): commitments and purposes
-by number; actions immediate -> soon -> routine, safety actions first, then by the highest
+Everything is sorted by a stated key (firing order is not a contract): commitments governing
+first, then also relevant, each by number; purposes by number; actions immediate -> soon -> routine, safety actions first, then by the highest
 priority of the rules behind them, then in catalogue order; tensions by their pair; questions by
 rule priority.
 """
@@ -39,17 +39,28 @@ class Because:
         return out
 
 
+ROLES = ("governing", "also_relevant")
+
+
 @dataclass(frozen=True)
 class CommitmentItem:
+    """A commitment the rules reached, with its role: one of the few that govern the situation
+    (a rule said so), or also relevant (every rule citing it cites it as background)."""
+
     number: int
     section: str
     title: str
     text: str
     because: tuple[Because, ...]
+    role: str = "governing"  # one of ROLES
+
+    @property
+    def governs(self) -> bool:
+        return self.role == "governing"
 
     def to_dict(self) -> dict:
         return {"number": self.number, "section": self.section, "text": self.text,
-                "title": self.title, "because": [b.to_dict() for b in self.because]}
+                "title": self.title, "role": self.role, "because": [b.to_dict() for b in self.because]}
 
 
 @dataclass(frozen=True)
@@ -176,6 +187,14 @@ class Report:
         return tuple(c.number for c in self.commitments)
 
     @property
+    def governing(self) -> tuple[CommitmentItem, ...]:
+        return tuple(c for c in self.commitments if c.governs)
+
+    @property
+    def also_relevant(self) -> tuple[CommitmentItem, ...]:
+        return tuple(c for c in self.commitments if not c.governs)
+
+    @property
     def action_ids(self) -> tuple[str, ...]:
         return tuple(a.id for a in self.actions)
 
@@ -224,10 +243,15 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
 
     commitments: dict[int, list[Because]] = {}
     purposes: dict[int, list[Because]] = {}
+    governing: set[int] = set()
     for rule in ranked:
         for cite in rule.cites:
             target = commitments if cite.kind == "commitment" else purposes
             target.setdefault(cite.number, []).append(_because(rulebase, rule.id, facts, derived, cite.why))
+            if cite.kind == "commitment" and cite.governs:
+                governing.add(cite.number)
+    # Governing commitments first, then the ones also relevant; each group by number.
+    commitment_order = sorted(commitments, key=lambda n: (n not in governing, n))
 
     urgencies = action_urgencies(rulebase, fired)
     action_reasons: dict[str, list[Because]] = {}
@@ -266,7 +290,7 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
         facts=dict(facts), implied_facts=implied, derived=dict(derived),
         commitments=tuple(
             CommitmentItem(n, code.commitment(n).section, code.commitment(n).title, code.commitment(n).text,
-                           tuple(commitments[n])) for n in sorted(commitments)),
+                           tuple(commitments[n]), ROLES[n not in governing]) for n in commitment_order),
         purposes=tuple(
             PurposeItem(n, code.purpose(n).title, code.purpose(n).text, tuple(purposes[n]))
             for n in sorted(purposes)),

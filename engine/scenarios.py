@@ -11,12 +11,15 @@ A scenario file (scenarios/*.yaml):
       ...
     facts: {suspected_abuse: true, victim_group: child}
     expected:
-      commitments: {must: [19], may: [25]}    # reported = must + any of may, nothing else
+      commitments: {must: [19], may: [25]}    # must: exactly those governing; may: also relevant
       purposes: [1]                           # optional: the exact purposes
       actions: {report_to_authorities: immediate, document: routine}   # the exact actions
       tensions: [[18, 19]]                    # the exact tensions ([] for none)
       must_not: [transfer_case]               # actions that must never be recommended here
       order: [[report_to_authorities, consult_supervisor]]   # first listed before second
+      first: report_to_authorities            # optional: the step a practitioner takes first
+    review: |                                 # optional: where an independent review disagreed
+      ...
     discussion_questions: [...]
     facilitator_notes: |
       ...
@@ -58,6 +61,7 @@ class ExpectedDoc(StrictModel):
     tensions: list[list[int]] = []
     must_not: list[str] = []
     order: list[list[str]] = []
+    first: Optional[str] = None
 
 
 class ScenarioDoc(StrictModel):
@@ -72,6 +76,7 @@ class ScenarioDoc(StrictModel):
     discussion_questions: list[str] = Field(default_factory=list)
     facilitator_notes: str = ""
     comment: str = ""
+    review: str = ""
     sources: list[str] = []
 
 
@@ -84,6 +89,7 @@ class Expected:
     tensions: tuple[tuple[int, int], ...]
     must_not: tuple[str, ...]
     order: tuple[tuple[str, str], ...]
+    first: str | None = None  # the action that must come first
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,7 @@ class Scenario:
     discussion_questions: tuple[str, ...]
     facilitator_notes: str
     path: str
+    review: str = ""  # an independent reviewer's disagreement with this key, kept for discussion
 
 
 def parse_scenario(data: Any, source: str, rulebase: RuleBase) -> Scenario:
@@ -138,7 +145,8 @@ def parse_scenario(data: Any, source: str, rulebase: RuleBase) -> Scenario:
                       "purpose")
     for key, loc in [(a, ("expected", "actions", a)) for a in exp.actions] + \
                     [(a, ("expected", "must_not", i)) for i, a in enumerate(exp.must_not)] + \
-                    [(a, ("expected", "order", i)) for i, pair in enumerate(exp.order) for a in pair]:
+                    [(a, ("expected", "order", i)) for i, pair in enumerate(exp.order) for a in pair] + \
+                    ([(exp.first, ("expected", "first"))] if exp.first else []):
         if key not in rulebase.actions:
             place.add(f"unknown action '{key}'{did_you_mean(key, rulebase.actions)}", loc, owner,
                       ".".join(map(str, loc[:2])))
@@ -169,9 +177,9 @@ def parse_scenario(data: Any, source: str, rulebase: RuleBase) -> Scenario:
             must_commitments=tuple(exp.commitments.must), may_commitments=tuple(exp.commitments.may),
             purposes=tuple(exp.purposes) if exp.purposes is not None else None,
             actions=tuple(exp.actions.items()), tensions=tuple(sorted(set(tensions))),
-            must_not=tuple(exp.must_not), order=tuple((p[0], p[1]) for p in exp.order)),
+            must_not=tuple(exp.must_not), order=tuple((p[0], p[1]) for p in exp.order), first=exp.first),
         control=parsed.control, discussion_questions=tuple(q.strip() for q in parsed.discussion_questions),
-        facilitator_notes=parsed.facilitator_notes.strip(), path=source)
+        facilitator_notes=parsed.facilitator_notes.strip(), path=source, review=parsed.review.strip())
 
 
 def read_scenario(path: Path | str, rulebase: RuleBase) -> Scenario:
@@ -213,11 +221,19 @@ def check_report(scenario: Scenario, report: Report) -> list[str]:
     """Every way the report differs from the scenario's expected answer (empty: it passes)."""
     exp = scenario.expected
     problems: list[str] = []
-    got = set(report.commitment_numbers)
-    missing = sorted(set(exp.must_commitments) - got)
-    extra = sorted(got - set(exp.must_commitments) - set(exp.may_commitments))
+    must, may = set(exp.must_commitments), set(exp.may_commitments)
+    governing = {c.number for c in report.governing}
+    also = {c.number for c in report.also_relevant}
+    missing = sorted(must - governing - also)
+    demoted = sorted(must & also)
+    promoted = sorted((governing - must) & may)
+    extra = sorted((governing | also) - must - may)
     if missing:
         problems.append(f"commitments missing: {missing}")
+    if demoted:
+        problems.append(f"commitments expected to govern, reported only as also relevant: {demoted}")
+    if promoted:
+        problems.append(f"commitments reported as governing, expected only as also relevant: {promoted}")
     if extra:
         problems.append(f"commitments not expected: {extra}")
     if exp.purposes is not None:
@@ -238,6 +254,8 @@ def check_report(scenario: Scenario, report: Report) -> list[str]:
         if action_id in got_a:
             problems.append(f"action on the must-not list was recommended: {action_id}")
     order = report.action_ids
+    if exp.first is not None and (not order or order[0] != exp.first):
+        problems.append(f"first action: expected {exp.first}, got {order[0] if order else 'none'}")
     for first, then in exp.order:
         if first in order and then in order and order.index(first) > order.index(then):
             problems.append(f"order: {first} must come before {then}")

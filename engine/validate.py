@@ -43,6 +43,7 @@ class RulesetDoc(StrictModel):
     name: str
     version: str
     description: str = ""
+    generic_commitments: list[int] = []
     comment: str = ""
 
 
@@ -95,6 +96,7 @@ class FactDoc(StrictModel):
     min: Optional[int] = None
     max: Optional[int] = None
     unit: str = ""
+    unanswered: list[str] = []  # retired values still accepted in saved scenarios, read as "not known"
     comment: str = ""
 
 
@@ -129,6 +131,7 @@ class ActionsDoc(StrictModel):
 class CiteDoc(StrictModel):
     commitment: Optional[int] = None
     purpose: Optional[int] = None
+    role: Optional[Literal["governs", "also"]] = None
     why: str
 
 
@@ -359,9 +362,16 @@ def _build_facts(doc: Document, issues: list[Issue]) -> tuple[tuple[FactGroup, .
             place.add("'min', 'max' and 'unit' are for int facts only", loc)
         if f.type == "int" and f.min is not None and f.max is not None and f.min > f.max:
             place.add(f"min {f.min} is greater than max {f.max}", loc + ("min",))
+        for i, alias in enumerate(f.unanswered):
+            if f.type not in ("enum", "list"):
+                place.add("'unanswered' is for enum and list facts only", loc + ("unanswered", i))
+            elif alias in dict(values):
+                place.add(f"'{alias}' is both a value and read as unanswered; keep it in one place",
+                          loc + ("unanswered", i))
         facts[f.id] = Fact(id=f.id, type=f.type, group=f.group, label=f.label.strip(),
                            question=f.question.strip(), help=f.help.strip(), values=values,
-                           minimum=f.min, maximum=f.max, unit=f.unit)
+                           minimum=f.min, maximum=f.max, unit=f.unit,
+                           unanswered=tuple(f.unanswered))
         first_line[f.id] = loc
 
     # ask_if is checked once every fact is known, since it may point forward.
@@ -641,7 +651,7 @@ def _satisfiable(fact: Fact, literals: list[tuple[Atom, bool]]) -> bool:
 
 def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
                  actions: dict[str, Action], facts_doc: Document,
-                 issues: list[Issue]) -> tuple[Rule, ...] | None:
+                 issues: list[Issue], generic: frozenset[int] = frozenset()) -> tuple[Rule, ...] | None:
     rules: list[Rule] = []
     places: dict[str, tuple[Locator, tuple]] = {}
     start = len(issues)
@@ -683,12 +693,16 @@ def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
                 elif c.purpose is not None and c.purpose not in purpose_numbers:
                     place.add(f"the Code has no purpose {c.purpose} (1-{PURPOSE_COUNT})",
                               cloc + ("purpose",), owner, _dotted(("cites", ci, "purpose")))
+                elif c.purpose is not None and c.role is not None:
+                    place.add("'role' is for commitments: a purpose is served, it does not govern",
+                              cloc + ("role",), owner, _dotted(("cites", ci, "role")))
                 else:
                     kind = "commitment" if c.commitment is not None else "purpose"
                     number = c.commitment if c.commitment is not None else c.purpose
                     if any(x.kind == kind and x.number == number for x in cites):
                         place.add(f"{kind} {number} is cited twice", cloc, owner, _dotted(("cites", ci)))
-                    cites.append(Citation(kind, number, c.why.strip()))
+                    governs = (c.role == "governs") if c.role else number not in generic
+                    cites.append(Citation(kind, number, c.why.strip(), governs))
             refs = []
             for ai, a in enumerate(r.actions):
                 aloc = loc + ("actions", ai)
@@ -787,7 +801,14 @@ def validate(raw: RawRuleBase) -> RuleBase:
             check_shape(doc, RuleFileDoc, issues)
         raise RuleBaseError(issues)
     groups, facts = facts_part
-    rules = _build_rules(raw.rule_files, code, facts, actions, raw.facts, issues)
+    known = {c.number for c in code.commitments}
+    for i, number in enumerate(ruleset.generic_commitments):
+        if number not in known:
+            issues.append(Issue(f"the Code has no commitment {number} (1-{COMMITMENT_COUNT})",
+                                file=raw.ruleset.path, line=line_at(raw.ruleset.data, ("generic_commitments", i)),
+                                field=f"generic_commitments.{i}"))
+    generic = frozenset(ruleset.generic_commitments)
+    rules = _build_rules(raw.rule_files, code, facts, actions, raw.facts, issues, generic)
     if rules is not None and not rules:
         issues.append(Issue("no rules found: add at least one rule file (*.yaml) with a 'rules:' list",
                             file=str(raw.directory)))
@@ -795,7 +816,7 @@ def validate(raw: RawRuleBase) -> RuleBase:
         raise RuleBaseError(issues)
     rulebase = RuleBase(name=ruleset.name, version=ruleset.version, sha256=raw.sha256,
                         directory=str(raw.directory), code=code, groups=groups, facts=facts,
-                        actions=actions, rules=rules,
+                        actions=actions, rules=rules, generic_commitments=tuple(sorted(generic)),
                         files=tuple(d.path for d in (raw.ruleset, raw.code, raw.facts, raw.actions,
                                                      *raw.rule_files)))
     return _with_checked_examples(rulebase)

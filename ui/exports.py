@@ -13,6 +13,7 @@ from typing import Callable
 
 from engine.printable import to_pdf
 from engine.render import to_markdown
+from engine.model import RuleBase
 from engine.report import Report
 
 
@@ -40,7 +41,8 @@ def to_json_export(report: Report, title: str | None = None, now: datetime | Non
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def exports(report: Report, title: str | None = None, now: datetime | None = None) -> list[Export]:
+def exports(report: Report, rulebase: RuleBase, title: str | None = None,
+            now: datetime | None = None) -> list[Export]:
     now = now or datetime.now(timezone.utc)
     title = " ".join((title or "").split()) or None
     when = stamp(now)
@@ -50,7 +52,8 @@ def exports(report: Report, title: str | None = None, now: datetime | None = Non
         return lambda: render().encode("utf-8")
 
     return [
-        Export("PDF", base + ".pdf", "application/pdf", partial(to_pdf, report, title=title, stamp=when)),
-        Export("Markdown", base + ".md", "text/markdown", utf8(partial(to_markdown, report, title=title, stamp=when))),
+        Export("PDF", base + ".pdf", "application/pdf", partial(to_pdf, report, rulebase, title=title, stamp=when)),
+        Export("Markdown", base + ".md", "text/markdown", utf8(partial(to_markdown, report, rulebase,
+                                                                               title=title, stamp=when))),
         Export("JSON", base + ".json", "application/json", utf8(partial(to_json_export, report, title, now))),
     ]

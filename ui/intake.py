@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from engine import fact_applies
 from engine.model import Fact, RuleBase
+from engine.words import value_words  # noqa: F401 - the one wording of a value, used by the pages
 
 YES, NO, NOT_SURE = "Yes", "No", "Not sure"
 BOOL_CHOICES = (YES, NO, NOT_SURE)
@@ -95,14 +96,3 @@ def areas_of(rulebase: RuleBase, facts: Mapping[str, Any]) -> list[str]:
     return [g.id for g in rulebase.groups if g.id in used]
 
 
-def value_words(fact: Fact, value: Any) -> str:
-    """A fact's value in the words the intake used."""
-    if value is None:
-        return NOT_SURE.lower()
-    if fact.type == "bool":
-        return "yes" if value else "no"
-    if fact.type == "enum":
-        return fact.value_label(value)
-    if fact.type == "list":
-        return ", ".join(fact.value_label(v) for v in value) if value else NONE_OF_THESE_LABEL.lower()
-    return f"{value} {fact.unit}".strip()

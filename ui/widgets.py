@@ -11,10 +11,11 @@ from typing import Any, Iterable, Mapping
 import streamlit as st
 
 import engine
-from engine.describe import condition_words
 from engine.model import URGENCIES, Fact, RuleBase
-from engine.render import URGENCY_MEANING, URGENCY_WORDS, headline
-from engine.report import Because, Report, ReportDiff
+from engine import present
+from engine.present import SAFETY_NOTE, Entry, Outline, Section, outline
+from engine.report import Report, ReportDiff
+from engine.words import URGENCY_WORDS
 
 from . import intake
 from .exports import exports
@@ -191,120 +192,118 @@ def facts_summary(rulebase: RuleBase, facts: Mapping[str, Any]) -> None:
         for f, v in facts.items()))
 
 
-# --- the report -----------------------------------------------------------------------------------
+# --- the report: the outline of engine/present.py, shown as cards --------------------------------
 
 def disclaimer(report: Report | None = None) -> None:
-    st.warning(md(report.disclaimer if report else engine.DISCLAIMER), icon=":material/gavel:")
+    st.caption(md(report.disclaimer if report else engine.DISCLAIMER))
 
 
-def _why(rulebase: RuleBase, because: tuple[Because, ...], label: str = "Why?") -> None:
+def _why(entry: Entry, label: str = "Why?") -> None:
     """A card's reasons: the rules (id and title), what each needs, and the facts that met it."""
+    if not entry.reasons:
+        return
     with st.expander(label, icon=":material/help:"):
-        for b in because:
-            rule = rulebase.rule(b.rule)
-            lines = [f"**Rule `{b.rule}`**: {md(b.title)}"]
-            if b.why:
-                lines.append(f"  \n{md(b.why)}")
-            lines.append(f"  \n*Applies when* {md(condition_words(rulebase, rule.when))}.")
-            facts = "; ".join(f"{md(rulebase.facts[f].label)}: {md(_value(rulebase, f, v))}"
-                              for f, v in b.facts.items())
-            lines.append(f"  \n*Facts:* {facts or 'none'}")
+        for r in entry.reasons:
+            lines = [f"**Rule `{md(r.rule)}`**: {md(r.title)}"]
+            if r.why and entry.reasons_with_why:
+                lines.append(f"  \n{md(r.why)}")
+            lines.append(f"  \n*Applies when* {md(r.applies_when)}.")
+            lines.append(f"  \n*Facts:* {md(r.facts) if r.facts else 'none'}")
             st.markdown("".join(lines))
 
 
-def _value(rulebase: RuleBase, fact_id: str, value: Any) -> str:
-    fact = rulebase.facts[fact_id]
-    if fact.derived:
-        return "concluded yes" if value else "not concluded"
-    return intake.value_words(fact, value)
-
-
-def action_card(rulebase: RuleBase, action: Any) -> None:
+def entry_card(entry: Entry, number: int | None = None) -> None:
+    """One outline entry as a card: its tag (urgency in words, icon and colour), title, quote,
+    body, notes, details and reasons, in the order every other output uses."""
     with st.container(border=True):
-        st.markdown(f"{badge(action.urgency)}  \n**{md(action.label)}**"
-                    + ("  \n:red[**Safety: needs no one's approval, never delay it.**]" if action.safety else ""))
-        st.markdown(f"*{md(URGENCY_MEANING[action.urgency].capitalize())}.* {md(action.guidance)}")
-        for note in action.notes:
+        prefix = f"{number}. " if number else ""
+        if entry.tone in LEVELS:
+            head = f"{badge(entry.tone)}  \n**{prefix}{md(entry.title)}**"
+        elif entry.tone in ("governing", "also_relevant"):
+            color = "blue" if entry.tone == "governing" else "gray"
+            head = f":{color}-badge[:material/menu_book: {md(entry.tag_meaning)}] **{md(entry.title)}**"
+        elif entry.tone == "tension":
+            head = f":orange-badge[:material/balance: {md(entry.tag)}] **{md(entry.title)}**"
+        else:
+            head = f"**{prefix}{md(entry.title)}**"
+        if entry.safety:
+            head += f"  \n:red[**{md(SAFETY_NOTE)}**]"
+        st.markdown(head)
+        if entry.quote:
+            st.markdown(f"> “{md(entry.quote)}”")
+        if entry.tag_meaning and entry.tone in LEVELS:
+            st.markdown(f"*{md(entry.tag_meaning.capitalize())}.* " + " ".join(md(b) for b in entry.body))
+        else:
+            for text in entry.body:
+                st.markdown(md(text))
+        for note in entry.notes:
             st.markdown(f"**Note:** {md(note)}")
-        _why(rulebase, action.because)
+        if entry.details:
+            st.markdown("\n".join(f"- {md(d)}" for d in entry.details))
+        _why(entry)
 
 
-def commitment_card(rulebase: RuleBase, commitment: Any) -> None:
-    with st.container(border=True):
-        st.markdown(f":blue-badge[:material/menu_book: Commitment {commitment.number}] "
-                    f"**{md(commitment.title)}** · {md(commitment.section)}")
-        st.markdown(f"> “{md(commitment.text)}”")
-        _why(rulebase, commitment.because)
-
-
-def glance(report: Report) -> None:
-    """What comes first, in one line, with a link down to the advice."""
-    text = f"**{md(headline(report))}** [See the advice below](#decide)"
-    if any(a.urgency == "immediate" for a in report.actions):
+def headline_banner(doc: Outline, link: bool = False) -> None:
+    """What comes first, in one line; red when something must happen now."""
+    text = f"**{md(doc.headline)}**" + (" [See the advice below](#decide)" if link else "")
+    if doc.urgent:
         st.error(text, icon=":material/emergency_home:")
     else:
         st.info(text, icon=":material/info:")
 
 
+def glance(report: Report) -> None:
+    """What comes first, in one line, with a link down to the advice."""
+    headline_banner(outline(report, advisor().rulebase), link=True)
+
+
+def _section(section: Section, level: str = "####") -> None:
+    if section.folded:
+        with st.expander(section.title, icon=":material/unfold_more:"):
+            _section_body(section)
+        return
+    st.markdown(f"{level} {md(section.title)}")
+    _section_body(section)
+
+
+def _section_body(section: Section) -> None:
+    if section.intro:
+        st.caption(md(section.intro))
+    if not section.entries and section.empty:
+        st.markdown(md(section.empty))
+    for i, entry in enumerate(section.entries, 1):
+        if entry.tone == "info" and not (entry.details or entry.quote or entry.reasons or entry.body):
+            st.markdown(f"- {md(entry.title)}")
+        else:
+            entry_card(entry, i if section.numbered else None)
+
+
+DECISION_SECTIONS = ("actions", "governing", "also_relevant", "tensions", "purposes")
+TESTING_SECTIONS = ("questions", "to_find_out")
+
+
 def show_decision(report: Report, rulebase: RuleBase) -> None:
-    """Step 3, decide: what comes first, then the commitments at stake and what pulls against what."""
-    disclaimer(report)
-    top = headline(report)
-    if any(a.urgency == "immediate" for a in report.actions):
-        st.error(f"**{md(top)}**", icon=":material/emergency_home:")
-    else:
-        st.info(f"**{md(top)}**", icon=":material/info:")
-    st.markdown("#### What to do, most urgent first")
-    if not report.actions:
-        st.markdown("No action is recommended by the rules for these facts.")
-    for action in report.actions:
-        action_card(rulebase, action)
-    st.markdown("#### Commitments at stake")
-    if not report.commitments:
-        st.markdown("None of the Code's commitments was reached by the rules for these facts.")
-    for commitment in report.commitments:
-        commitment_card(rulebase, commitment)
-    if report.tensions:
-        st.markdown("#### What pulls against what")
-        for t in report.tensions:
-            a, b = (rulebase.code.commitment(n) for n in t.between)
-            with st.container(border=True):
-                st.markdown(f":orange-badge[:material/balance: Tension] **{a.number}. {md(a.title)}** and "
-                            f"**{b.number}. {md(b.title)}**  \n{md(t.explanation)}")
-                _why(rulebase, t.because)
-    if report.purposes:
-        with st.expander("Purposes of case management served", icon=":material/flag:"):
-            st.markdown("\n".join(f"- **{p.number}. {md(p.title)}**: “{md(p.text)}”" for p in report.purposes))
+    """Step 3, decide: what comes first (the headline, then the actions), the short disclaimer,
+    then the commitments that govern, those also relevant (folded) and what pulls against what."""
+    doc = outline(report, rulebase)
+    headline_banner(doc)
+    for section in doc.sections:
+        if section.key == "actions":
+            _section(section)
+            disclaimer(report)
+        elif section.key in DECISION_SECTIONS:
+            _section(section)
 
 
 def show_testing(report: Report, rulebase: RuleBase) -> None:
     """Step 4, test the decision: questions for reflection and what else to find out."""
-    st.markdown("#### Questions for reflection")
-    if report.questions:
-        st.markdown("\n".join(f"- {md(q)}" for q in report.questions))
-    else:
-        st.markdown("The rules raise no particular question here; your supervisor is always there to ask.")
-    st.markdown("#### What else to find out")
-    if not report.to_find_out:
-        st.markdown("Nothing still unanswered would change this advice.")
-    for q in report.to_find_out:
-        with st.container(border=True):
-            st.markdown(f"**{md(q.question)}**")
-            fact = rulebase.facts[q.fact]
-            st.markdown("\n".join(f"- If *{md(intake.value_words(fact, c.value))}*: {md(change_words(rulebase, c))}"
-                                  for c in q.changes))
+    for section in outline(report, rulebase).sections:
+        if section.key in TESTING_SECTIONS:
+            _section(section)
 
 
 def change_words(rulebase: RuleBase, change: Any) -> str:
-    parts = []
-    if change.adds_actions:
-        parts.append("adds " + "; ".join(f"“{rulebase.actions[a].label}”" for a in change.adds_actions))
-    if change.raises_urgency:
-        parts.append("makes more urgent " + "; ".join(f"“{rulebase.actions[a].label}”" for a in change.raises_urgency))
-    if change.adds_commitments:
-        parts.append("brings in " + ", ".join(
-            f"commitment {n} ({rulebase.code.commitment(n).title})" for n in change.adds_commitments))
-    return "; ".join(parts)
+    return present.change_words(rulebase, change)
 
 
 def show_report(report: Report, rulebase: RuleBase) -> None:
@@ -330,7 +329,7 @@ def downloads(report: Report, title: str, key: str) -> None:
     st.caption(f"Each file is stamped with the rule-base version ({md(report.version)}, "
                f"{report.sha256[:12]}) and the date.")
     columns = st.columns(3)
-    for column, export in zip(columns, exports(report, title)):
+    for column, export in zip(columns, exports(report, advisor().rulebase, title)):
         with column:
             st.download_button(f"Download {export.label}", export.make, file_name=export.file_name,
                                mime=export.mime, key=f"{key}.{export.label.lower()}", on_click="ignore",

@@ -1,0 +1,195 @@
+"""The report laid out once, in words: every output (app, text, Markdown, PDF) loops over this.
+
+A report is data (report.py); how it reads is decided here, once: the order of sections, what
+comes first, every label, value, urgency word and "why" line. Renderers only choose fonts,
+colours and markup, so the same report says the same thing on every screen and on paper.
+
+What comes first is what comes first in practice: the headline names only the immediate safety
+steps ("Act now"), then the actions most urgent first, then the commitments that govern the
+situation, with those also relevant folded after them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .describe import condition_words
+from .model import RuleBase
+from .report import Because, Change, Report
+from .words import ROLE_WORDS, URGENCY_MEANING, URGENCY_WORDS, value_words
+
+NO_RULE_MATCHED = "No rule matched these facts. Consider consulting your supervisor if you are unsure."
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One rule's part in an item, in words."""
+
+    rule: str
+    title: str
+    facts: str  # "Suspected abuse or neglect: yes; Who may be harmed: A child (under 18)"
+    why: str
+    applies_when: str  # the rule's condition in plain words
+
+    def line(self, with_why: bool = True) -> str:
+        return (f"because rule {self.rule} ({self.facts or 'no facts'})"
+                + (f": {self.why}" if self.why and with_why else ""))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a section: an action, a commitment, a tension, a question, a fact."""
+
+    title: str
+    tag: str = ""  # "IMMEDIATE", "Commitment 19", "Tension"
+    tone: str = "info"  # immediate | soon | routine | governing | also_relevant | tension | info
+    tag_meaning: str = ""  # "before anything else, today"
+    quote: str = ""  # the Code's exact words
+    body: tuple[str, ...] = ()  # guidance, an explanation
+    notes: tuple[str, ...] = ()  # what the rules add for this situation
+    reasons: tuple[Reason, ...] = ()
+    reasons_with_why: bool = True
+    details: tuple[str, ...] = ()  # sub-points: what each answer would change
+    safety: bool = False  # needs no one's approval, never delayed
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    entries: tuple[Entry, ...]
+    empty: str = ""  # said when there are no entries
+    intro: str = ""
+    numbered: bool = False
+    folded: bool = False  # shown collapsed where the medium allows
+
+
+@dataclass(frozen=True)
+class Outline:
+    title: str
+    meta: str  # rule-base version and stamp
+    headline: str
+    urgent: bool  # the headline calls for immediate action
+    disclaimer: str
+    sections: tuple[Section, ...]
+    fired: str
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+
+SAFETY_NOTE = "Safety step: needs no one's approval; never delay it."
+
+
+def headline(report: Report) -> str:
+    """One line that says what matters most: only immediate safety steps are "act now"."""
+    safety_now = [a.label for a in report.actions if a.urgency == "immediate" and a.safety]
+    if safety_now:
+        return "Act now: " + "; ".join(safety_now) + "."
+    if report.actions:
+        return f"First step: {report.actions[0].label}."
+    if report.commitments:
+        return "No action is recommended. Commitments at stake: " + \
+            ", ".join(str(c.number) for c in report.commitments) + "."
+    return NO_RULE_MATCHED
+
+
+def is_urgent(report: Report) -> bool:
+    return any(a.urgency == "immediate" for a in report.actions)
+
+
+def reasons(rulebase: RuleBase, items: tuple[Because, ...]) -> tuple[Reason, ...]:
+    return tuple(Reason(b.rule, b.title, facts_words(rulebase, b.facts), b.why,
+                        condition_words(rulebase, rulebase.rule(b.rule).when)) for b in items)
+
+
+def facts_words(rulebase: RuleBase, facts: Any) -> str:
+    return "; ".join(f"{rulebase.facts[k].label}: {value_words(rulebase.facts[k], v)}"
+                     for k, v in facts.items())
+
+
+def change_words(rulebase: RuleBase, change: Change) -> str:
+    """What one answer would change, in labels: 'adds “Call emergency services…”'."""
+    parts = []
+    if change.adds_actions:
+        parts.append("adds " + "; ".join(f"“{rulebase.actions[a].label}”" for a in change.adds_actions))
+    if change.raises_urgency:
+        parts.append("makes more urgent " + "; ".join(f"“{rulebase.actions[a].label}”"
+                                                       for a in change.raises_urgency))
+    if change.adds_commitments:
+        parts.append("brings in " + ", ".join(
+            f"commitment {n} ({rulebase.code.commitment(n).title})" for n in change.adds_commitments))
+    return "; ".join(parts)
+
+
+def unexplored_areas(rulebase: RuleBase, report: Report) -> tuple[str, ...]:
+    """Intake areas with no answer at all: "what else to find out" can say nothing about them."""
+    answered = {rulebase.facts[f].group for f in report.facts}
+    return tuple(g.title for g in rulebase.groups if g.id not in answered)
+
+
+def _actions(rulebase: RuleBase, report: Report) -> Section:
+    entries = tuple(Entry(
+        title=a.label, tag=URGENCY_WORDS[a.urgency], tone=a.urgency, tag_meaning=URGENCY_MEANING[a.urgency],
+        body=(a.guidance,), notes=a.notes, reasons=reasons(rulebase, a.because), reasons_with_why=False,
+        safety=a.safety) for a in report.actions)
+    return Section("actions", "What to do, most urgent first", entries,
+                   empty="No action is recommended by the rules for these facts.", numbered=True)
+
+
+def _commitments(rulebase: RuleBase, items: tuple, role: str) -> tuple[Entry, ...]:
+    return tuple(Entry(
+        title=f"{c.number}. {c.title} ({c.section})", tag=f"Commitment {c.number}", tone=role,
+        tag_meaning=ROLE_WORDS[role], quote=c.text, reasons=reasons(rulebase, c.because)) for c in items)
+
+
+def _to_find_out(rulebase: RuleBase, report: Report) -> Section:
+    entries = tuple(Entry(
+        title=q.question,
+        details=tuple(f"If {value_words(rulebase.facts[q.fact], c.value)}: {change_words(rulebase, c)}"
+                      for c in q.changes)) for q in report.to_find_out)
+    unexplored = unexplored_areas(rulebase, report)
+    intro = ("Not explored yet, so not considered here: " + "; ".join(unexplored) + "."
+             if unexplored else "")
+    empty = ("No single unanswered question in the areas you answered would change this advice."
+             if report.facts else "Nothing has been answered yet, so nothing can be said about what would change.")
+    return Section("to_find_out", "What else to find out", entries, empty=empty, intro=intro)
+
+
+def outline(report: Report, rulebase: RuleBase, title: str | None = None,
+            stamp: str | None = None) -> Outline:
+    """The whole report, in order and in words."""
+    code = rulebase.code
+    meta = f"NACM Code of Ethics decision support, rules version {report.version} ({report.sha256[:12]})"
+    if stamp:
+        meta += f", {stamp}"
+    sections = [
+        _actions(rulebase, report),
+        Section("governing", "Commitments that govern this situation",
+                _commitments(rulebase, report.governing, "governing"),
+                empty="None of the Code's commitments was reached by the rules for these facts."
+                if not report.commitments else "No commitment governs on its own; see those also relevant."),
+    ]
+    if report.also_relevant:
+        sections.append(Section("also_relevant", "Also relevant",
+                                _commitments(rulebase, report.also_relevant, "also_relevant"), folded=True))
+    if report.tensions:
+        sections.append(Section("tensions", "What pulls against what", tuple(Entry(
+            title=f"{a}. {code.commitment(a).title} and {b}. {code.commitment(b).title}", tag="Tension",
+            tone="tension", body=(t.explanation,), reasons=reasons(rulebase, t.because), reasons_with_why=False)
+            for t in report.tensions for a, b in [t.between])))
+    if report.purposes:
+        sections.append(Section("purposes", "Purposes of case management served", tuple(
+            Entry(title=f"{p.number}. {p.title}", quote=p.text) for p in report.purposes), folded=True))
+    sections.append(Section("questions", "Questions for reflection",
+                            tuple(Entry(title=q) for q in report.questions),
+                            empty="The rules raise no particular question here; your supervisor is always"
+                                  " there to ask."))
+    sections.append(_to_find_out(rulebase, report))
+    sections.append(Section("facts", "Facts as understood", tuple(Entry(
+        title=f"{rulebase.facts[f].label}: {value_words(rulebase.facts[f], v)}"
+        + (" (implied by a follow-up answer)" if f in report.implied_facts else ""))
+        for f, v in report.facts.items()), empty="(none given)"))
+    return Outline(title=title or "Ethics consultation report", meta=meta, headline=headline(report),
+                   urgent=is_urgent(report), disclaimer=report.disclaimer, sections=tuple(sections),
+                   fired="Rules that fired: " + (", ".join(report.fired_rules) or "none"))
