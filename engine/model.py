@@ -114,6 +114,9 @@ class Action:
     guidance: str
     urgency: str  # default urgency
     safety: bool = False  # emergency, mandated report, duty to warn: first, never delayed
+    # Telling, checking and recording (consult the supervisor, document): listed after the steps
+    # that meet the situation itself, within the same urgency.
+    supporting: bool = False
 
 
 # --- conditions -------------------------------------------------------------------------------
@@ -211,6 +214,10 @@ class Rule:
     cites: tuple[Citation, ...] = ()
     actions: tuple[ActionRef, ...] = ()
     concludes: tuple[str, ...] = ()
+    # Actions this rule takes out of the report: advice meant for the general case that would
+    # mislead in this one (consult the supervisor when the supervisor is the concern). Never a
+    # safety action; the report says what was replaced and why.
+    replaces: tuple[str, ...] = ()
     tensions: tuple[TensionSpec, ...] = ()
     questions: tuple[str, ...] = ()
     comment: str = ""

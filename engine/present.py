@@ -163,8 +163,13 @@ def outline(report: Report, rulebase: RuleBase, title: str | None = None,
     meta = f"NACM Code of Ethics decision support, rules version {report.version} ({report.sha256[:12]})"
     if stamp:
         meta += f", {stamp}"
-    sections = [
-        _actions(rulebase, report),
+    sections = [_actions(rulebase, report)]
+    if report.replaced:
+        sections.append(Section("replaced", "Not recommended in this situation", tuple(Entry(
+            title=r.label, body=("General advice would suggest this; here a more specific rule takes it out.",),
+            reasons=reasons(rulebase, r.because), reasons_with_why=False) for r in report.replaced),
+            folded=True))
+    sections += [
         Section("governing", "Commitments that govern this situation",
                 _commitments(rulebase, report.governing, "governing"),
                 empty="None of the Code's commitments was reached by the rules for these facts."

@@ -92,6 +92,18 @@ class ActionItem:
 
 
 @dataclass(frozen=True)
+class ReplacedItem:
+    """An action general advice would give, taken out because this situation makes it wrong."""
+
+    id: str
+    label: str
+    because: tuple[Because, ...]  # the rules that replaced it
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "label": self.label, "because": [b.to_dict() for b in self.because]}
+
+
+@dataclass(frozen=True)
 class TensionItem:
     between: tuple[int, int]
     explanation: str
@@ -147,6 +159,7 @@ class Report:
     questions: tuple[str, ...]
     fired_rules: tuple[str, ...]
     to_find_out: tuple[OpenQuestion, ...] = ()
+    replaced: tuple[ReplacedItem, ...] = ()
     disclaimer: str = DISCLAIMER
     fact_labels: Mapping[str, str] = field(default_factory=dict)
     value_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
@@ -179,6 +192,7 @@ class Report:
             "implied_facts": list(self.implied_facts),
             "derived_facts": {k: v for k, v in self.derived.items() if v},
             "to_find_out": [q.to_dict() for q in self.to_find_out],
+            "replaced_actions": [r.to_dict() for r in self.replaced],
             "disclaimer": self.disclaimer,
         }
 
@@ -224,11 +238,21 @@ def commitment_numbers(rulebase: RuleBase, fired: Iterable[str]) -> set[int]:
     return {c.number for r in fired for c in rulebase.rule(r).cites if c.kind == "commitment"}
 
 
+def replaced_actions(rulebase: RuleBase, fired: Iterable[str]) -> set[str]:
+    """Actions a fired rule takes out of the report (never a safety action: the validator refuses)."""
+    return {a for r in fired for a in rulebase.rule(r).replaces}
+
+
 def action_urgencies(rulebase: RuleBase, fired: Iterable[str]) -> dict[str, str]:
-    """Each recommended action with its most urgent urgency among the rules recommending it."""
+    """Each recommended action with its most urgent urgency among the rules recommending it,
+    less the actions a fired rule replaces."""
+    fired = tuple(fired)
+    replaced = replaced_actions(rulebase, fired)
     result: dict[str, str] = {}
     for rule_id in fired:
         for ref in rulebase.rule(rule_id).actions:
+            if ref.id in replaced:
+                continue
             urgency = ref.urgency or rulebase.actions[ref.id].urgency
             if ref.id not in result or URGENCIES.index(urgency) < URGENCIES.index(result[ref.id]):
                 result[ref.id] = urgency
@@ -256,8 +280,13 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
     urgencies = action_urgencies(rulebase, fired)
     action_reasons: dict[str, list[Because]] = {}
     action_priority: dict[str, int] = {}
+    replaced: dict[str, list[Because]] = {}
     for rule in ranked:
+        for action_id in rule.replaces:
+            replaced.setdefault(action_id, []).append(_because(rulebase, rule.id, facts, derived))
         for ref in rule.actions:
+            if ref.id not in urgencies:
+                continue  # replaced by another rule
             urgency = ref.urgency or rulebase.actions[ref.id].urgency
             action_reasons.setdefault(ref.id, []).append(
                 _because(rulebase, rule.id, facts, derived, ref.note, urgency))
@@ -266,8 +295,8 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
 
     def action_key(action_id: str) -> tuple:
         action = rulebase.actions[action_id]
-        return (URGENCIES.index(urgencies[action_id]), not action.safety, -action_priority[action_id],
-                catalogue.index(action_id))
+        return (URGENCIES.index(urgencies[action_id]), not action.safety, action.supporting,
+                -action_priority[action_id], catalogue.index(action_id))
 
     actions = []
     for action_id in sorted(urgencies, key=action_key):
@@ -295,6 +324,9 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
             PurposeItem(n, code.purpose(n).title, code.purpose(n).text, tuple(purposes[n]))
             for n in sorted(purposes)),
         actions=tuple(actions),
+        replaced=tuple(ReplacedItem(a, rulebase.actions[a].label, tuple(reasons))
+                       for a, reasons in replaced.items()
+                       if any(a in {ref.id for ref in rulebase.rule(r).actions} for r in fired)),
         tensions=tuple(TensionItem(pair, explanation, tuple(reasons))
                        for pair, (explanation, reasons) in sorted(tensions.items())),
         questions=questions,

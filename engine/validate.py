@@ -120,6 +120,7 @@ class ActionDoc(StrictModel):
     guidance: str
     urgency: Literal["immediate", "soon", "routine"]
     safety: bool = False
+    supporting: bool = False
     comment: str = ""
 
 
@@ -159,6 +160,7 @@ class RuleDoc(StrictModel):
     cites: list[CiteDoc] = []
     actions: list[ActionRefDoc] = []
     concludes: list[str] = []
+    replaces: list[str] = []
     tensions: list[TensionDoc] = []
     questions: list[str] = []
     comment: str = ""
@@ -440,7 +442,10 @@ def _build_actions(doc: Document, issues: list[Issue]) -> dict[str, Action] | No
             place.add(f"duplicate action id '{a.id}'", loc + ("id",))
         if a.safety and a.urgency != "immediate":
             place.add("a safety action is always immediate", loc + ("urgency",))
-        actions[a.id] = Action(a.id, a.label.strip(), a.guidance.strip(), a.urgency, a.safety)
+        if a.safety and a.supporting:
+            place.add("a safety action comes first; it cannot also be 'supporting'", loc + ("supporting",),
+                      f"action {a.id}", "supporting")
+        actions[a.id] = Action(a.id, a.label.strip(), a.guidance.strip(), a.urgency, a.safety, a.supporting)
     if len(issues) > start:
         return None
     return actions
@@ -718,6 +723,14 @@ def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
                               f" delayed (remove 'urgency: {a.urgency}')", aloc + ("urgency",), owner,
                               _dotted(("actions", ai, "urgency")))
                 refs.append(ActionRef(a.id, a.urgency, a.note.strip()))
+            for xi, x in enumerate(r.replaces):
+                xloc, field = loc + ("replaces", xi), _dotted(("replaces", xi))
+                if x not in actions:
+                    place.add(f"unknown action '{x}'{did_you_mean(x, actions)}", xloc, owner, field)
+                elif actions[x].safety:
+                    place.add(f"'{x}' is a safety action: no rule may take it out of a report", xloc, owner, field)
+                elif any(ref.id == x for ref in refs):
+                    place.add(f"the rule both recommends and replaces '{x}'", xloc, owner, field)
             for di, d in enumerate(r.concludes):
                 if d not in facts or not facts[d].derived:
                     hint = (" (it is an input fact: only derived facts can be concluded)" if d in facts
@@ -740,7 +753,7 @@ def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
                               _dotted(("tensions", ti, "between")))
                 else:
                     tensions.append(TensionSpec((min(a, b), max(a, b)), t.why.strip()))
-            if not (r.cites or r.actions or r.concludes or r.tensions or r.questions):
+            if not (r.cites or r.actions or r.concludes or r.tensions or r.questions or r.replaces):
                 place.add("the rule says nothing: give it cites, actions, concludes, tensions or questions",
                           loc, owner, None)
             if len(issues) == before and when is not None:
@@ -748,6 +761,7 @@ def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
                     id=r.id, title=r.title.strip(), when=when, file=doc.path,
                     line=line_at(doc.data, loc) or 0, priority=r.priority, cites=tuple(cites),
                     actions=tuple(refs), concludes=tuple(dict.fromkeys(r.concludes)),
+                    replaces=tuple(dict.fromkeys(r.replaces)),
                     tensions=tuple(tensions), questions=tuple(q.strip() for q in r.questions),
                     comment=r.comment.strip(), sources=tuple(r.sources),
                     fires=tuple(doc.data["rules"][ri].get("examples", {}).get("fires", ())),

@@ -278,7 +278,7 @@ def _section_body(section: Section) -> None:
             entry_card(entry, i if section.numbered else None)
 
 
-DECISION_SECTIONS = ("actions", "governing", "also_relevant", "tensions", "purposes")
+DECISION_SECTIONS = ("actions", "replaced", "governing", "also_relevant", "tensions", "purposes")
 TESTING_SECTIONS = ("questions", "to_find_out")
 
 
