@@ -49,7 +49,7 @@ def outline_text(doc: Outline, width: int = 88) -> str:
 
 
 def _text_entry(para: Callable, entry: Entry, bullet: str) -> None:
-    indent = " " * max(len(bullet), 2) + " "
+    indent = " " * (len(bullet) + 1) if bullet[0].isdigit() else "  "
     head = f"[{entry.tag}] {entry.title}" if entry.tone in ("immediate", "soon", "routine") else entry.title
     para(head, indent, bullet.ljust(len(indent)))
     if entry.safety:
@@ -71,9 +71,9 @@ def _text_entry(para: Callable, entry: Entry, bullet: str) -> None:
 def md_escape(text: str) -> str:
     """Escape what Markdown would read as markup (links and URLs included); report text may
     quote what a user typed."""
-    for ch in "\\`*_{}[]<>#|:":
+    for ch in "\\`*_{}[]<>#|":
         text = text.replace(ch, "\\" + ch)
-    return text
+    return text.replace("://", "\\://").replace("www.", "www\\.")  # no live links from typed text
 
 
 def to_markdown(report: Report, rulebase: RuleBase, title: str | None = None, stamp: str | None = None) -> str:

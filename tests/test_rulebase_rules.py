@@ -86,9 +86,19 @@ CONTRACT_ACTIONS = (
 def test_contract_fact_and_value_ids_are_all_still_there(rulebase):
     for fact_id, values in CONTRACT_FACTS.items():
         assert fact_id in rulebase.facts and not rulebase.facts[fact_id].derived, fact_id
-        assert set(values) <= set(rulebase.facts[fact_id].value_ids), fact_id
+        fact = rulebase.facts[fact_id]
+        # A retired "not sure" value stays accepted in saved scenarios, read as not known.
+        assert set(values) <= set(fact.value_ids) | set(fact.unanswered), fact_id
     for fact_id in CONTRACT_DERIVED:
         assert fact_id in rulebase.facts and rulebase.facts[fact_id].derived, fact_id
+
+
+def test_retired_not_sure_values_are_accepted_and_read_as_not_known(advisor):
+    checked = advisor.check({"suspected_abuse": True, "reporting_duty": "not_sure",
+                             "alleged_perpetrator": "unknown"})
+    assert dict(checked.values) == {"suspected_abuse": True}
+    assert advisor.evaluate({"suspected_abuse": True, "reporting_duty": "not_sure"}).to_dict() == \
+        advisor.evaluate({"suspected_abuse": True}).to_dict()
 
 
 def test_contract_action_ids_are_all_still_there(rulebase):

@@ -2,15 +2,21 @@
 
 Each invariant is checked three ways: on fact sets generated at random from the vocabulary (with
 hypothesis), on every rule's own `fires` examples with the trigger added, and (for the wording)
-by scanning every text in the rule base. What is protected:
+by scanning every text in the rule base. What is protected, in the terms of vocabulary 0.3:
 
-* imminent danger: the emergency call is immediate and listed first;
-* suspected abuse: the report is immediate, listed ahead of any consultation, and no text makes it
-  depend on anyone's approval or tells anyone to wait;
-* a threat to others: the duty-to-warn step is immediate;
-* the supervisor involved: consultation carries a note that sends it to the next level;
-* a romantic or sexual relationship with an individual served: the case is transferred and the
-  relationship is never presented as manageable (no maintain_boundary).
+* imminent danger, a serious threat (intent, a plan, a weapon; named target or not) and self-harm
+  with the means at hand: the emergency call is immediate and listed first, citing commitment 9;
+* a mandated report (a child at risk, a dependent adult, a known duty): immediate, listed ahead
+  of any consultation, and no text makes it depend on anyone's approval or tells anyone to wait;
+* no invented report: for a capable adult with no known duty there is no report_to_authorities;
+  the steps are safety, help to report and respecting the choice, and, while the law is not
+  known, finding it out today;
+* duty to warn, a breach of confidentiality, only on its legal basis: the individual's own
+  serious threat against someone identifiable, with the basis named in the advice;
+* the supervisor involved: consultation goes to the next level, never to the supervisor;
+* a romantic or sexual relationship with an individual served: it is ended now, the case is
+  transferred, and it is never presented as manageable (no maintain_boundary);
+* an impaired colleague on duty now: off duty now, through the person in charge.
 """
 from __future__ import annotations
 
@@ -33,7 +39,8 @@ SAFETY_ACTIONS = ("emergency_response", "report_to_authorities", "duty_to_warn")
 @st.composite
 def fact_sets(draw: Callable, rulebase: RuleBase) -> dict[str, Any]:
     """A valid fact set: each fact unknown or given a value of its type; a follow-up only when
-    its parent allows it (facts are declared parents first)."""
+    its parent allows it (facts are declared parents first). An age and an "under 18" answer are
+    kept consistent, as the intake requires."""
     facts: dict[str, Any] = {}
     for fact in rulebase.input_facts:
         if not fact_applies(fact, facts) or not draw(st.booleans()):
@@ -48,16 +55,53 @@ def fact_sets(draw: Callable, rulebase: RuleBase) -> dict[str, Any]:
             low = fact.minimum if fact.minimum is not None else 0
             high = fact.maximum if fact.maximum is not None else 120
             facts[fact.id] = draw(st.integers(low, high))
+    if "individual_age" in facts and "individual_is_minor" in facts:
+        facts["individual_is_minor"] = facts["individual_age"] < 18
+    return facts
+
+
+def _without(facts: dict[str, Any], *fact_ids: str) -> dict[str, Any]:
+    return {k: v for k, v in facts.items() if k not in fact_ids}
+
+
+def _abuse(facts: dict[str, Any]) -> dict[str, Any]:
+    facts = dict(facts, suspected_abuse=True)
     return facts
 
 
 def with_trigger(facts: dict[str, Any], trigger: str) -> dict[str, Any]:
-    """The same facts with the invariant's trigger made true (parents set to allow it)."""
+    """The same facts with the invariant's situation made true (parents set to allow it, and
+    answers that would change the situation taken out)."""
     facts = dict(facts)
     if trigger == "romance":
-        facts["dual_relationship"] = True
-        kinds = list(facts.get("relationship_kind") or [])
-        facts["relationship_kind"] = kinds + (["romantic_or_sexual"] if "romantic_or_sexual" not in kinds else [])
+        facts = _without(facts, "relationship_with")
+        kinds = [k for k in facts.get("relationship_kind") or [] if k != "former_client"]
+        facts.update(dual_relationship=True, relationship_with="individual",
+                     relationship_kind=kinds + (["romantic_or_sexual"] if "romantic_or_sexual" not in kinds else []))
+    elif trigger == "mandated_child":
+        facts = _abuse(_without(facts, "reporting_duty", "abuse_timing", "individual_age", "individual_is_minor"))
+        facts["victim_group"] = "child"
+    elif trigger == "mandated_dependent_adult":
+        facts = _abuse(_without(facts, "reporting_duty", "abuse_timing", "abuse_type"))
+        facts["victim_group"] = "dependent_adult"
+    elif trigger == "duty_known":
+        facts = _abuse(facts)
+        facts["reporting_duty"] = "applies"
+    elif trigger == "capable_adult":
+        facts = _abuse(_without(facts, "reporting_duty", "individual_age", "individual_is_minor"))
+        kinds = [k for k in facts.get("who_at_risk") or [] if k != "child"]
+        facts.update(victim_group="other_adult")
+        if "who_at_risk" in facts:
+            facts["who_at_risk"] = kinds
+    elif trigger == "serious_threat":
+        facts.update(threat_to_others=True, threat_serious=True)
+    elif trigger == "third_party_threat":
+        facts.update(threat_to_others=True, threat_made_by=facts.get("threat_made_by") if facts.get(
+            "threat_made_by") in ("someone_close", "someone_else") else "someone_close")
+    elif trigger == "self_harm_with_means":
+        facts.update(risk_to_self=True, access_to_means=True)
+    elif trigger == "colleague_on_duty":
+        facts.update(colleague_impairment_suspected=True, impaired_on_duty_now=True)
     else:
         facts[trigger] = True
     return facts
@@ -76,13 +120,14 @@ def check_safety_first(report: Report) -> None:
             seen_other = True
 
 
-def check_imminent_danger(report: Report) -> None:
+def check_emergency(report: Report) -> None:
     first = report.actions[0]
     assert first.id == "emergency_response", report.action_ids
     assert first.urgency == "immediate"
+    assert 9 in report.commitment_numbers, report.commitment_numbers
 
 
-def check_suspected_abuse(report: Report) -> None:
+def check_mandated_report(report: Report) -> None:
     action = report.action("report_to_authorities")
     assert action is not None, report.action_ids
     assert action.urgency == "immediate"
@@ -94,33 +139,72 @@ def check_suspected_abuse(report: Report) -> None:
             assert position < order.index(later), order
 
 
-def check_threat_to_others(report: Report) -> None:
+def check_no_invented_report(report: Report) -> None:
+    facts = report.facts
+    assert "report_to_authorities" not in report.action_ids, report.action_ids
+    assert "support_to_report" in report.action_ids, report.action_ids
+    assert report.action("safety_plan") is not None and report.action("safety_plan").urgency == "immediate"
+    if facts.get("reporting_duty") is None:
+        law = report.action("check_jurisdiction_law")
+        assert law is not None and law.urgency == "immediate", report.action_ids
+
+
+def check_duty_to_warn_has_its_basis(report: Report) -> None:
+    """Wherever duty_to_warn appears: the individual's own serious threat against someone who can
+    be identified, and the advice names the legal basis."""
     action = report.action("duty_to_warn")
-    assert action is not None, report.action_ids
-    assert action.urgency == "immediate"
-    position = report.action_ids.index("duty_to_warn")
-    assert all(report.action(a).safety for a in report.action_ids[:position]), report.action_ids
+    if action is None:
+        return
+    facts = report.facts
+    assert facts.get("threat_target") == "identifiable_person", facts
+    assert facts.get("threat_made_by") in (None, "the_individual"), facts
+    assert facts.get("threat_serious") is True or facts.get("access_to_means") is True, facts
+    assert any("legal basis" in note for note in action.notes), action.notes
+
+
+def check_third_party_threat(report: Report) -> None:
+    assert "duty_to_warn" not in report.action_ids, report.action_ids
+    assert report.action("safety_plan") is not None, report.action_ids
 
 
 def check_supervisor_involved(report: Report) -> None:
-    action = report.action("consult_supervisor")
-    assert action is not None, report.action_ids
-    assert any("next level" in note.lower() for note in action.notes), action.notes
+    assert "consult_supervisor" not in report.action_ids, report.action_ids
+    assert "escalate_concern" in report.action_ids, report.action_ids
 
 
 def check_romance(report: Report) -> None:
+    end = report.action("end_outside_relationship")
+    assert end is not None and end.urgency == "immediate", report.action_ids
     assert "transfer_case" in report.action_ids, report.action_ids
     assert "maintain_boundary" not in report.action_ids, report.action_ids
     assert 7 in report.commitment_numbers and 8 in report.commitment_numbers, report.commitment_numbers
 
 
+def check_colleague_on_duty(report: Report) -> None:
+    action = report.action("remove_from_duty")
+    assert action is not None and action.urgency == "immediate", report.action_ids
+    if not report.facts.get("suspected_abuse"):
+        assert "report_to_authorities" not in report.action_ids, report.action_ids
+
+
 INVARIANTS = {
-    "imminent_danger": check_imminent_danger,
-    "suspected_abuse": check_suspected_abuse,
-    "threat_to_others": check_threat_to_others,
+    "imminent_danger": check_emergency,
+    "serious_threat": check_emergency,
+    "self_harm_with_means": check_emergency,
+    "mandated_child": check_mandated_report,
+    "mandated_dependent_adult": check_mandated_report,
+    "duty_known": check_mandated_report,
+    "capable_adult": check_no_invented_report,
+    "third_party_threat": check_third_party_threat,
     "supervisor_involved": check_supervisor_involved,
     "romance": check_romance,
+    "colleague_on_duty": check_colleague_on_duty,
 }
+
+
+def check_every_report(report: Report) -> None:
+    check_safety_first(report)
+    check_duty_to_warn_has_its_basis(report)
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +219,7 @@ def test_invariant_holds_with_every_rules_fires_examples(advisor, fire_examples,
         report = advisor.evaluate(with_trigger(example, trigger), explore=False)
         try:
             check(report)
-            check_safety_first(report)
+            check_every_report(report)
         except AssertionError as exc:
             raise AssertionError(f"{trigger} with the fires example of {rule_id} {example}: {exc}") from None
 
@@ -150,7 +234,7 @@ def test_invariant_holds_for_generated_facts(advisor, rulebase, trigger):
         facts = with_trigger(facts, trigger)
         report = advisor.evaluate(facts, explore=False)
         check(report)
-        check_safety_first(report)
+        check_every_report(report)
 
     run()
 
@@ -159,18 +243,19 @@ def test_every_generated_report_lists_safety_actions_first(advisor, rulebase):
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(fact_sets(rulebase))
     def run(facts):
-        check_safety_first(advisor.evaluate(facts, explore=False))
+        check_every_report(advisor.evaluate(facts, explore=False))
 
     run()
 
 
 def test_romance_is_never_managed_by_any_rule(rulebase):
-    """Statically too: every rule recommending maintain_boundary excludes romance in its own
-    condition or reads the derived boundary_risk through a rule that does (checked above)."""
-    with_boundary = [r for r in rulebase.rules if any(a.id == "maintain_boundary" for a in r.actions)]
-    assert with_boundary
-    for rule in with_boundary:
-        assert "relationship_kind" in rule.reads, f"{rule.id} recommends maintain_boundary without excluding romance"
+    """Statically too: the rules that meet a romance take maintain_boundary out of the report,
+    whichever other rule would recommend it."""
+    romance_rules = [r for r in rulebase.rules if r.id.startswith("boundaries.romantic")
+                     or r.id == "boundaries.romance_with_family"]
+    assert romance_rules
+    for rule in romance_rules:
+        assert "maintain_boundary" in rule.replaces, rule.id
 
 
 def test_safety_actions_come_first_in_the_catalogue_and_are_immediate(rulebase):

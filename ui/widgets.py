@@ -194,8 +194,27 @@ def facts_summary(rulebase: RuleBase, facts: Mapping[str, Any]) -> None:
 
 # --- the report: the outline of engine/present.py, shown as cards --------------------------------
 
+EMERGENCY_LINE = "If someone may be in danger, call emergency services now. Nothing here needs to come first."
+
+
 def disclaimer(report: Report | None = None) -> None:
-    st.caption(md(report.disclaimer if report else engine.DISCLAIMER))
+    st.warning(md(report.disclaimer if report else engine.DISCLAIMER), icon=":material/gavel:")
+
+
+def emergency_line() -> None:
+    """The first thing on the page at every width: the way to an emergency call."""
+    st.error(f"**{md(EMERGENCY_LINE)}**", icon=":material/emergency:")
+
+
+def urgent_now(report: Report, rulebase: RuleBase) -> None:
+    """The immediate safety steps the answers so far call for, shown before the rest of the form
+    and without waiting for the advice button."""
+    doc = outline(report, rulebase)
+    urgent = [e for e in doc.section("actions").entries if e.safety and e.tone == "immediate"]
+    if urgent:
+        st.markdown("#### Act now")
+        for entry in urgent:
+            entry_card(entry)
 
 
 def _why(entry: Entry, label: str = "Why?") -> None:
@@ -216,12 +235,12 @@ def entry_card(entry: Entry, number: int | None = None) -> None:
     """One outline entry as a card: its tag (urgency in words, icon and colour), title, quote,
     body, notes, details and reasons, in the order every other output uses."""
     with st.container(border=True):
-        prefix = f"{number}. " if number else ""
+        prefix = f"{number}. " if number and entry.tone not in LEVELS else ""
         if entry.tone in LEVELS:
-            head = f"{badge(entry.tone)}  \n**{prefix}{md(entry.title)}**"
+            head = f"{badge(entry.tone)}  \n**{md(entry.title)}**"
         elif entry.tone in ("governing", "also_relevant"):
             color = "blue" if entry.tone == "governing" else "gray"
-            head = f":{color}-badge[:material/menu_book: {md(entry.tag_meaning)}] **{md(entry.title)}**"
+            head = f":{color}-badge[:material/menu_book: {md(entry.tag_meaning)}: {md(entry.tag)}] **{md(entry.title)}**"
         elif entry.tone == "tension":
             head = f":orange-badge[:material/balance: {md(entry.tag)}] **{md(entry.title)}**"
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import engine
-from engine.render import headline
+from engine.present import headline
 from ui import intake
 from ui.training import load_library
 

@@ -10,11 +10,13 @@ P = "consult"
 advisor = widgets.advisor()
 rb = advisor.rulebase
 
+widgets.emergency_line()
 st.title("Consult")
 st.markdown("Describe the situation by answering a few questions: no names, no free text needed. "
             "Answer **Not sure** whenever you do not know: it is not the same as *No*, and the advice "
             "will tell you what else to find out.")
 at_a_glance = st.empty()  # once the advice is asked for: what comes first, at the top of the page
+act_now = st.empty()  # immediate safety steps, as soon as an answer calls for them
 
 st.subheader("1 · Recognise the issue", anchor="recognise")
 st.markdown("Which areas does the situation involve? Choose every one that might apply.")
@@ -25,6 +27,9 @@ if not areas:
     st.info("Choose at least one area above: its questions appear here.", icon=":material/arrow_upward:")
 facts = widgets.questions(rb, P, areas)
 st.session_state[f"{P}.facts"] = facts  # the What if page starts from these
+if not st.session_state.get(f"{P}.asked"):
+    with act_now.container():
+        widgets.urgent_now(advisor.evaluate(facts, explore=False), rb)
 
 st.subheader("3 · Decide", anchor="decide")
 if not st.session_state.get(f"{P}.asked"):
