@@ -35,7 +35,7 @@ def condition_words(rulebase: RuleBase, cond: Condition, negated: bool = False) 
 
 def _atom_words(rulebase: RuleBase, atom: Atom, negated: bool) -> str:
     label = rulebase.facts[atom.fact].label.lower()
-    values = atom.value if isinstance(atom.value, tuple) else (atom.value,)
+    values = atom.value if isinstance(atom.value, tuple) else (() if atom.value is None else (atom.value,))
     shown = " or ".join(_value_words(rulebase, atom.fact, v) for v in values)
     is_, not_ = ("is not", "is") if negated else ("is", "is not")
     if atom.op == "known":

@@ -98,14 +98,23 @@ def is_urgent(report: Report) -> bool:
     return any(a.urgency == "immediate" for a in report.actions)
 
 
-def reasons(rulebase: RuleBase, items: tuple[Because, ...]) -> tuple[Reason, ...]:
-    return tuple(Reason(b.rule, b.title, facts_words(rulebase, b.facts), b.why,
+def reasons(rulebase: RuleBase, items: tuple[Because, ...], fired: tuple[str, ...] = ()) -> tuple[Reason, ...]:
+    return tuple(Reason(b.rule, b.title, facts_words(rulebase, b.facts, fired), b.why,
                         condition_words(rulebase, rulebase.rule(b.rule).when)) for b in items)
 
 
-def facts_words(rulebase: RuleBase, facts: Any) -> str:
-    return "; ".join(f"{rulebase.facts[k].label}: {value_words(rulebase.facts[k], v)}"
-                     for k, v in facts.items())
+def facts_words(rulebase: RuleBase, facts: Any, fired: tuple[str, ...] = ()) -> str:
+    """The facts behind a reason; a concluded fact names the rules that concluded it, so every
+    step of a chain is explained."""
+    def words(fact_id: str, value: Any) -> str:
+        fact = rulebase.facts[fact_id]
+        text = f"{fact.label}: {value_words(fact, value)}"
+        if fact.derived and value:
+            by = [r for r in fired if fact_id in rulebase.rule(r).concludes]
+            if by:
+                text += " (by rule " + ", ".join(by) + ")"
+        return text
+    return "; ".join(words(k, v) for k, v in facts.items())
 
 
 def change_words(rulebase: RuleBase, change: Change) -> str:
@@ -131,16 +140,16 @@ def unexplored_areas(rulebase: RuleBase, report: Report) -> tuple[str, ...]:
 def _actions(rulebase: RuleBase, report: Report) -> Section:
     entries = tuple(Entry(
         title=a.label, tag=URGENCY_WORDS[a.urgency], tone=a.urgency, tag_meaning=URGENCY_MEANING[a.urgency],
-        body=(a.guidance,), notes=a.notes, reasons=reasons(rulebase, a.because), reasons_with_why=False,
+        body=(a.guidance,), notes=a.notes, reasons=reasons(rulebase, a.because, report.fired_rules), reasons_with_why=False,
         safety=a.safety) for a in report.actions)
     return Section("actions", "What to do, most urgent first", entries,
                    empty="No action is recommended by the rules for these facts.", numbered=True)
 
 
-def _commitments(rulebase: RuleBase, items: tuple, role: str) -> tuple[Entry, ...]:
+def _commitments(rulebase: RuleBase, items: tuple, role: str, fired: tuple[str, ...]) -> tuple[Entry, ...]:
     return tuple(Entry(
         title=f"{c.number}. {c.title} ({c.section})", tag=f"Commitment {c.number}", tone=role,
-        tag_meaning=ROLE_WORDS[role], quote=c.text, reasons=reasons(rulebase, c.because)) for c in items)
+        tag_meaning=ROLE_WORDS[role], quote=c.text, reasons=reasons(rulebase, c.because, fired)) for c in items)
 
 
 def _to_find_out(rulebase: RuleBase, report: Report) -> Section:
@@ -167,21 +176,21 @@ def outline(report: Report, rulebase: RuleBase, title: str | None = None,
     if report.replaced:
         sections.append(Section("replaced", "Not recommended in this situation", tuple(Entry(
             title=r.label, body=("General advice would suggest this; here a more specific rule takes it out.",),
-            reasons=reasons(rulebase, r.because), reasons_with_why=False) for r in report.replaced),
+            reasons=reasons(rulebase, r.because, report.fired_rules), reasons_with_why=False) for r in report.replaced),
             folded=True))
     sections += [
         Section("governing", "Commitments that govern this situation",
-                _commitments(rulebase, report.governing, "governing"),
+                _commitments(rulebase, report.governing, "governing", report.fired_rules),
                 empty="None of the Code's commitments was reached by the rules for these facts."
                 if not report.commitments else "No commitment governs on its own; see those also relevant."),
     ]
     if report.also_relevant:
         sections.append(Section("also_relevant", "Also relevant",
-                                _commitments(rulebase, report.also_relevant, "also_relevant"), folded=True))
+                                _commitments(rulebase, report.also_relevant, "also_relevant", report.fired_rules), folded=True))
     if report.tensions:
         sections.append(Section("tensions", "What pulls against what", tuple(Entry(
             title=f"{a}. {code.commitment(a).title} and {b}. {code.commitment(b).title}", tag="Tension",
-            tone="tension", body=(t.explanation,), reasons=reasons(rulebase, t.because), reasons_with_why=False)
+            tone="tension", body=(t.explanation,), reasons=reasons(rulebase, t.because, report.fired_rules), reasons_with_why=False)
             for t in report.tensions for a, b in [t.between])))
     if report.purposes:
         sections.append(Section("purposes", "Purposes of case management served", tuple(

@@ -268,12 +268,17 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
     commitments: dict[int, list[Because]] = {}
     purposes: dict[int, list[Because]] = {}
     governing: set[int] = set()
-    for rule in ranked:
-        for cite in rule.cites:
+    # A governing commitment's reasons lead with the rules that make it govern.
+    for rule in sorted(ranked, key=lambda r: not any(c.governs for c in r.cites if c.kind == "commitment")):
+        for cite in sorted(rule.cites, key=lambda c: not c.governs):
             target = commitments if cite.kind == "commitment" else purposes
             target.setdefault(cite.number, []).append(_because(rulebase, rule.id, facts, derived, cite.why))
             if cite.kind == "commitment" and cite.governs:
                 governing.add(cite.number)
+    for number, reasons in commitments.items():
+        governs_here = {r.id for r in ranked for c in r.cites
+                        if c.kind == "commitment" and c.number == number and c.governs}
+        reasons.sort(key=lambda b: b.rule not in governs_here)
     # Governing commitments first, then the ones also relevant; each group by number.
     commitment_order = sorted(commitments, key=lambda n: (n not in governing, n))
 

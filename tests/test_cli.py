@@ -87,9 +87,9 @@ def test_evaluate_a_missing_file_exits_2(rules, tmp_path):
 def test_validate_succeeds_on_good_rules_and_names_file_and_line_on_bad(rules, tmp_path):
     ok = run("validate", str(rules))
     assert ok.returncode == 0 and ok.stdout.startswith("ok: ")
-    bad = make_rules_dir(tmp_path, CHAIN_RULES + "  - id: r.bad\n    title: x\n    when: flag_b\n    actions: [nothing]\n")
+    bad = make_rules_dir(tmp_path, CHAIN_RULES + "  - id: r.bad\n    title: x\n    when: flag_b\n    actions: [jump_in_the_lake]\n")
     lines = assert_clean_failure(run("validate", str(bad)), 2)
-    assert lines == ["error: rules/test.yaml:22: rule r.bad: actions[0].id: unknown action 'nothing'"]
+    assert lines == ["error: rules/test.yaml:22: rule r.bad: actions[0].id: unknown action 'jump_in_the_lake'"]
 
 
 def test_scenarios_exit_0_when_all_pass_and_1_when_one_fails(rules, tmp_path):

@@ -88,7 +88,7 @@ def with_trigger(facts: dict[str, Any], trigger: str) -> dict[str, Any]:
         facts = _abuse(facts)
         facts["reporting_duty"] = "applies"
     elif trigger == "capable_adult":
-        facts = _abuse(_without(facts, "reporting_duty", "individual_age", "individual_is_minor"))
+        facts = _abuse(_without(facts, "reporting_duty", "individual_age", "individual_is_minor", "abuse_timing"))
         kinds = [k for k in facts.get("who_at_risk") or [] if k != "child"]
         facts.update(victim_group="other_adult")
         if "who_at_risk" in facts:

@@ -223,7 +223,7 @@ def _why(entry: Entry, label: str = "Why?") -> None:
         return
     with st.expander(label, icon=":material/help:"):
         for r in entry.reasons:
-            lines = [f"**Rule `{md(r.rule)}`**: {md(r.title)}"]
+            lines = [f"**Rule `{r.rule}`**: {md(r.title)}"]  # ids are checked: letters, digits, . and _
             if r.why and entry.reasons_with_why:
                 lines.append(f"  \n{md(r.why)}")
             lines.append(f"  \n*Applies when* {md(r.applies_when)}.")

@@ -25,4 +25,6 @@ def random_facts(rulebase: RuleBase, rng: random.Random, density: float = 0.3) -
             low = fact.minimum if fact.minimum is not None else 0
             high = fact.maximum if fact.maximum is not None else 100
             facts[fact.id] = rng.randint(low, high)
+    if isinstance(facts.get("individual_age"), int) and "individual_is_minor" in facts:
+        facts["individual_is_minor"] = facts["individual_age"] < 18  # the intake refuses a contradiction
     return facts

@@ -57,12 +57,12 @@ def test_value_words_use_the_vocabularys_labels(rulebase):
 def test_exports_are_stamped_with_version_and_date_and_keep_titles_out_of_file_names(advisor):
     report = advisor.evaluate({"suspected_abuse": True, "victim_group": "child"})
     now = datetime(2025, 3, 1, 10, 30, tzinfo=timezone.utc)
-    files = {e.label: e for e in exports(report, "Bruise – home visit", now)}
+    files = {e.label: e for e in exports(report, advisor.rulebase, "Bruise – home visit", now)}
     assert set(files) == {"PDF", "Markdown", "JSON"}
     assert all(e.file_name.startswith("ethics-report-2025-03-01-1030") for e in files.values())
     assert files["PDF"].make().startswith(b"%PDF-")
     text = files["Markdown"].make().decode("utf-8")
-    assert text == to_markdown(report, title="Bruise – home visit", stamp=stamp(now))
+    assert text == to_markdown(report, advisor.rulebase, title="Bruise – home visit", stamp=stamp(now))
     assert "exported 2025-03-01 10:30 UTC" in text and report.version in text
     data = json.loads(files["JSON"].make())
     assert data["export"] == {"exported_at": "2025-03-01T10:30:00+00:00", "rules_version": report.version,
