@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do command -v $$p >/de
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: setup run test bench validate scenarios clean
+.PHONY: setup run test bench eval validate scenarios clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or 3.12 is needed (durable-rules does not import on 3.13)"; exit 2; }
@@ -27,6 +27,9 @@ test: setup
 
 bench: setup
 	$(PY) benchmarks/bench_evaluate.py
+
+eval: setup
+	$(PY) eval/score.py
 
 validate: setup
 	$(VENV)/bin/nacm-ethics validate

@@ -89,3 +89,15 @@ def test_scenarios_are_also_what_the_cli_checks(advisor, scenarios):
     """`nacm-ethics scenarios` and this file read the same folder and the same rules."""
     assert {s.path for s in scenarios} == {str(SCENARIOS_DIR / n) for n in SCENARIO_FILES}
     assert engine.load_rulebase(RULES_DIR).sha256 == advisor.rulebase.sha256
+
+
+def test_reports_name_few_governing_commitments_and_generic_ones_rarely_govern(results):
+    """The governing commitments are the few that decide the case: about two on average, and the
+    commitments that bear on everything (professional judgement, learning) govern only where the
+    facts make them the point."""
+    governing = [{c.number for c in r.report.governing} for r in results]
+    assert sum(map(len, governing)) / len(governing) <= 3
+    assert max(map(len, governing)) <= 4
+    for generic in (16, 25):
+        share = sum(generic in g for g in governing) / len(governing)
+        assert share < 0.2, (generic, share)

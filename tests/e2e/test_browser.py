@@ -110,8 +110,9 @@ def consult_suspected_abuse(page, url: str) -> None:
     page.get_by_text(safety.title, exact=True).first.click()
     page.get_by_role("radiogroup", name=ABUSE.question).get_by_text("Yes", exact=True).click()
     page.get_by_role("radiogroup", name=VICTIM.question).get_by_text(VICTIM.value_label("child"), exact=True).click()
+    page.get_by_role("heading", name="Act now").wait_for()  # the report to make, before any button
     page.get_by_role("button", name="See the advice").click()
-    page.get_by_text("Act now").first.wait_for()
+    page.get_by_text("Commitments that govern this situation").first.wait_for()
 
 
 def scroll_to(page, anchor: str) -> None:
@@ -210,4 +211,20 @@ def test_every_page_fits_the_screen(browser, app_url, viewport):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"/{path} scrolls sideways at {viewport['width']}px ({width}px)"
         page.screenshot(path=str(ARTIFACTS / f"page-{path or 'consult'}-{viewport['width']}.png"))
+    page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1280", "390"])
+def test_the_emergency_line_is_on_first_paint_and_danger_shows_the_call_at_once(browser, app_url, viewport):
+    page = new_page(browser, viewport)
+    page.goto(app_url + "/")
+    line = page.get_by_text("If someone may be in danger, call emergency services now", exact=False).first
+    line.wait_for()
+    assert line.is_visible() and line.bounding_box()["y"] < viewport["height"]
+    danger = RB.facts["imminent_danger"]
+    page.get_by_text(next(g.title for g in RB.groups if g.id == danger.group), exact=True).first.click()
+    page.get_by_role("radiogroup", name=danger.question).get_by_text("Yes", exact=True).click()
+    page.get_by_role("heading", name="Act now").wait_for()  # no button pressed
+    assert page.get_by_text(RB.actions["emergency_response"].label).first.is_visible()
+    assert page.get_by_role("button", name="See the advice").count() == 1  # still not pressed
     page.context.close()
