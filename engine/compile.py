@@ -69,6 +69,53 @@ def known_flag(fact_id: str) -> str:
     return f"{fact_id}__known"
 
 
+class Encoder:
+    """encode_facts with every flag name worked out once: the hot path of every evaluation and
+    every probe of "what else to find out" only looks values up."""
+
+    def __init__(self, facts_by_id: Mapping[str, Fact]):
+        self._derived: list[tuple[str, str]] = []
+        self._bools: list[tuple[str, str, str, str]] = []
+        self._choices: list[tuple[str, str, bool, tuple[tuple[str, str], ...]]] = []
+        self._ints: list[tuple[str, str]] = []
+        for fact in facts_by_id.values():
+            if fact.derived:
+                self._derived.append((fact.id, flag(fact.id, True)))
+            elif fact.type == "bool":
+                self._bools.append((fact.id, known_flag(fact.id), flag(fact.id, True), flag(fact.id, False)))
+            elif fact.type in ("enum", "list"):
+                self._choices.append((fact.id, known_flag(fact.id), fact.type == "list",
+                                      tuple((v, flag(fact.id, v)) for v in fact.value_ids)))
+            elif fact.type == "int":
+                self._ints.append((fact.id, known_flag(fact.id)))
+
+    def __call__(self, values: Mapping[str, Any], derived: Mapping[str, bool]) -> dict[str, Any]:
+        encoded: dict[str, Any] = dict(SCENARIO_TYPE)
+        for fact_id, true_flag in self._derived:
+            encoded[true_flag] = 1 if derived.get(fact_id) else 0
+        for fact_id, known, true_flag, false_flag in self._bools:
+            value = values.get(fact_id)
+            encoded[known] = 0 if value is None else 1
+            encoded[true_flag] = 1 if value is True else 0
+            encoded[false_flag] = 1 if value is False else 0
+        for fact_id, known, is_list, options in self._choices:
+            value = values.get(fact_id)
+            encoded[known] = 0 if value is None else 1
+            if is_list:
+                present = set(value or ())
+                for v, name in options:
+                    encoded[name] = 1 if v in present else 0
+            else:
+                for v, name in options:
+                    encoded[name] = 1 if value == v else 0
+        for fact_id, known in self._ints:
+            value = values.get(fact_id)
+            encoded[known] = 0 if value is None else 1
+            if value is not None:
+                encoded[fact_id] = int(value)
+        return encoded
+
+
 def encode_facts(facts_by_id: Mapping[str, Fact], values: Mapping[str, Any],
                  derived: Mapping[str, bool]) -> dict[str, Any]:
     """The one object asserted into the engine: every field present, every flag 0 or 1."""
@@ -331,6 +378,7 @@ class Program:
             except Exception as exc:  # the engine reports a malformed definition as a bare code
                 raise EngineFailure(f"the rules engine refused the compiled rules: {exc}") from exc
             self._rule_of[shard.name] = names
+        self._encode = Encoder(rulebase.facts)
         self.layers = sorted({s.layer for s in self.shards})
         self._by_layer = {layer: [s for s in self.shards if s.layer == layer] for layer in self.layers}
 
@@ -347,7 +395,7 @@ class Program:
             derived: dict[str, bool] = {}
             fired: list[str] = []
             for layer in self.layers:
-                encoded = encode_facts(self.rulebase.facts, values, derived)
+                encoded = self._encode(values, derived)
                 raised = {k for k, v in encoded.items() if v == 1}
                 layer_fired: list[str] = []
                 for shard in self._by_layer[layer]:

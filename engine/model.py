@@ -5,6 +5,7 @@ work from these types.
 """
 from __future__ import annotations
 
+
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -227,8 +228,9 @@ class Rule:
     fires: tuple[Mapping[str, Any], ...] = field(default=(), compare=False, hash=False)
     silent: tuple[Mapping[str, Any], ...] = field(default=(), compare=False, hash=False)
 
-    @property
+    @cached_property
     def reads(self) -> tuple[str, ...]:
+        """Worked out once: reports and "what else to find out" ask for it thousands of times."""
         return condition_facts(self.when)
 
 
