@@ -1,4 +1,6 @@
 """The YAML loader: line numbers, duplicate keys, nothing but safe data."""
+from pathlib import Path
+
 import pytest
 
 from engine.errors import InputError
@@ -54,3 +56,34 @@ def test_non_utf8_file_is_refused(tmp_path):
     with pytest.raises(InputError) as err:
         read_yaml(path, "latin.yaml")
     assert "not UTF-8" in str(err.value)
+
+
+def test_the_fast_c_reader_gives_the_same_values_and_lines_as_the_python_one():
+    """The C parser is used where PyYAML has it; nothing a trainer writes may read differently."""
+    import glob
+
+    import yaml
+
+    from engine import yamlio
+
+    class PythonLineLoader(yaml.SafeLoader):
+        pass
+
+    PythonLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, yamlio._construct_mapping)
+    PythonLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, yamlio._construct_sequence)
+
+    def with_lines(node):
+        if isinstance(node, yamlio.LineDict):
+            return (node.line, sorted(node.key_lines.items(), key=str), [(k, with_lines(v)) for k, v in node.items()])
+        if isinstance(node, yamlio.LineList):
+            return (node.line, node.item_lines, [with_lines(v) for v in node])
+        return node
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(glob.glob(str(root / "rules" / "*.yaml"))) + sorted(glob.glob(str(root / "scenarios" / "*.yaml")))
+    assert files
+    for name in files:
+        text = Path(name).read_text(encoding="utf-8")
+        fast = yaml.load(text, Loader=yamlio._LineLoader)  # noqa: S506 - both are safe loaders
+        slow = yaml.load(text, Loader=PythonLineLoader)  # noqa: S506
+        assert with_lines(fast) == with_lines(slow), name
