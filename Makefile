@@ -32,7 +32,7 @@ eval: setup
 	$(PY) eval/score.py
 
 validate: setup
-	$(VENV)/bin/nacm-ethics validate
+	$(VENV)/bin/nacm-ethics check
 
 scenarios: setup
 	$(VENV)/bin/nacm-ethics scenarios

@@ -13,6 +13,7 @@ from typing import Any, Callable
 import click
 
 from . import load, load_rulebase
+from .authoring import authoring_findings, summary
 from .describe import coverage, coverage_text, explain_rule, vocabulary_markdown
 from .errors import EngineFailure, InputError, Issue, did_you_mean
 from .evaluate import Advisor
@@ -133,6 +134,28 @@ def scenarios(scenarios_dir: Path | None, rules_dir: Path | None) -> int:
     failed = sum(not r.passed for r in results)
     click.echo(f"scenarios: {len(results) - failed} passed, {failed} failed")
     return EXIT_SCENARIO_FAILED if failed else 0
+
+
+@cli.command()
+@click.argument("scenarios_dir", required=False, type=click.Path(path_type=Path))
+@rules_option
+@_guarded
+def check(scenarios_dir: Path | None, rules_dir: Path | None) -> int:
+    """Validate, run the authoring checks (each rule's examples, facts read, actions used, public
+    ids kept, safety first) and every scenario; each problem is one line with file:line."""
+    advisor = load(rules_dir)
+    findings = authoring_findings(advisor)
+    for finding in findings:
+        click.echo(f"problem: {finding}")
+    results = _run_all(advisor, scenarios_dir)
+    failed = [r for r in results if not r.passed]
+    for result in failed:
+        for problem in result.problems:
+            click.echo(f"problem: {result.scenario.path}: scenario {result.scenario.id}: {problem}")
+    rb = advisor.rulebase
+    click.echo(f"check: {len(rb.rules)} rules valid; {summary(findings)}; "
+               f"scenarios {len(results) - len(failed)} passed, {len(failed)} failed")
+    return EXIT_SCENARIO_FAILED if findings or failed else 0
 
 
 @cli.command()

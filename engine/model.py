@@ -227,6 +227,8 @@ class Rule:
     # each of `silent` (a near miss). Tests run them all.
     fires: tuple[Mapping[str, Any], ...] = field(default=(), compare=False, hash=False)
     silent: tuple[Mapping[str, Any], ...] = field(default=(), compare=False, hash=False)
+    # The line of each example in its file, by kind ("fires", "silent"): authoring checks cite it.
+    example_lines: Mapping[str, tuple[int, ...]] = field(default_factory=dict, compare=False, hash=False)
 
     @cached_property
     def reads(self) -> tuple[str, ...]:

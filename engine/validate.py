@@ -765,7 +765,11 @@ def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
                     tensions=tuple(tensions), questions=tuple(q.strip() for q in r.questions),
                     comment=r.comment.strip(), sources=tuple(r.sources),
                     fires=tuple(doc.data["rules"][ri].get("examples", {}).get("fires", ())),
-                    silent=tuple(doc.data["rules"][ri].get("examples", {}).get("silent", ()))))
+                    silent=tuple(doc.data["rules"][ri].get("examples", {}).get("silent", ())),
+                    example_lines={kind: tuple(line_at(doc.data, loc + ("examples", kind, k)) or 0
+                                               for k in range(len(doc.data["rules"][ri].get("examples", {})
+                                                                  .get(kind, ()))))
+                                   for kind in ("fires", "silent")}))
     if len(issues) > start:
         return None
     _check_derived(rules, facts, places, Locator(facts_doc, issues))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import engine
+from engine.authoring import PUBLIC_ACTIONS, PUBLIC_DERIVED, PUBLIC_FACTS
 from tests.conftest import RULES_DIR
 
 RULE_IDS = [rule.id for rule in engine.load_rulebase(RULES_DIR).rules]
@@ -46,41 +47,8 @@ def test_rule_is_readable(rules_by_id, rule_id):
     assert rule.cites or rule.actions or rule.concludes, rule_id
 
 
-# The vocabulary as it stood at version 0.1.0: saved scenarios and the app rely on these ids.
-CONTRACT_FACTS = {
-    "suspected_abuse": (), "abuse_type": ("physical", "sexual", "emotional", "neglect", "financial", "self_neglect"),
-    "victim_group": ("child", "older_adult", "dependent_adult", "other_adult"),
-    "alleged_perpetrator": ("family_or_caregiver", "provider_or_staff", "colleague", "other", "unknown"),
-    "individual_age": (), "imminent_danger": (), "asked_to_keep_secret": (), "threat_to_others": (),
-    "risk_to_self": (), "mental_health_crisis": (), "involuntary_treatment_considered": (),
-    "dual_relationship": (),
-    "relationship_kind": ("friendship", "romantic_or_sexual", "business_or_financial", "family_member",
-                          "neighbor_or_community", "social_media", "former_client", "employment", "bartering"),
-    "small_community": (), "gift_offered": (), "gift_value": ("token", "moderate", "substantial"),
-    "personal_gain": (), "colleague_impairment_suspected": (),
-    "impairment_kind": ("substance", "mental_health", "physical_health", "fatigue_or_burnout"),
-    "affects_individuals_served": (), "asked_to_cover": (), "colleague_misconduct": (), "supervisor_involved": (),
-    "interdisciplinary_disagreement": (), "conflict_of_interest": (),
-    "coi_kind": ("financial_interest_in_provider", "referral_to_own_business", "family_or_friend_provider",
-                 "gifts_from_vendor", "employer_pressure"),
-    "conflict_disclosed": (), "error_made": (), "pressure_to_falsify": (), "information_request": (),
-    "requester": ("family", "other_provider", "law_enforcement", "employer_or_landlord", "media",
-                  "researcher_or_educator", "other"),
-    "consent_on_file": (), "sharing_for_education": (), "privacy_breach": (), "electronic_communication": (),
-    "individual_refuses_service": (), "choice_risky": (), "capacity_in_question": (), "family_disagrees": (),
-    "rights_denied": (), "stigma_or_discrimination": (), "cultural_factors": (), "cm_values_conflict": (),
-    "isolated_individual": (), "services_not_working": (), "outside_competence": (), "cm_burnout": (),
-    "ethical_uncertainty": (),
-}
-CONTRACT_DERIVED = ("boundary_risk", "mandated_report_likely")
-CONTRACT_ACTIONS = (
-    "emergency_response", "report_to_authorities", "duty_to_warn", "crisis_plan", "consult_supervisor",
-    "refuse_improper_request", "disclose_conflict", "recuse", "maintain_boundary", "decline_gift",
-    "transfer_case", "urge_colleague_seek_help", "explain_confidentiality_limits", "obtain_consent",
-    "deidentify", "disclose_error", "support_self_determination", "advocate", "cultural_consultation",
-    "collaborate_interdisciplinary", "seek_training_or_referral", "confront_stigma", "peer_support",
-    "reassess_needs", "self_care", "document",
-)
+# The ids saved scenarios and the app rely on are data of the authoring checks (engine/authoring.py).
+CONTRACT_FACTS, CONTRACT_DERIVED, CONTRACT_ACTIONS = PUBLIC_FACTS, PUBLIC_DERIVED, PUBLIC_ACTIONS
 
 
 def test_contract_fact_and_value_ids_are_all_still_there(rulebase):
