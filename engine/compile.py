@@ -90,9 +90,17 @@ class Encoder:
                 self._ints.append((fact.id, known_flag(fact.id)))
 
     def __call__(self, values: Mapping[str, Any], derived: Mapping[str, bool]) -> dict[str, Any]:
+        encoded = self.inputs(values)
+        encoded.update(self.derived(derived))
+        return encoded
+
+    def derived(self, derived: Mapping[str, bool]) -> dict[str, int]:
+        """The flags of the derived facts: the only part of the encoding that changes by layer."""
+        return {true_flag: 1 if derived.get(fact_id) else 0 for fact_id, true_flag in self._derived}
+
+    def inputs(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The flags of the answered facts (and the type field), the same in every layer."""
         encoded: dict[str, Any] = dict(SCENARIO_TYPE)
-        for fact_id, true_flag in self._derived:
-            encoded[true_flag] = 1 if derived.get(fact_id) else 0
         for fact_id, known, true_flag, false_flag in self._bools:
             value = values.get(fact_id)
             encoded[known] = 0 if value is None else 1
@@ -332,6 +340,17 @@ def plan_shards(rulebase: RuleBase, prefix: str) -> tuple[list[Shard], dict[str,
     return shards, terms
 
 
+def _rule_names(message: str) -> list[str]:
+    """The rule names of one action message, '{"r3_0":{"m":{...the fact...}}}'. The engine names
+    one rule per message; reading its name without decoding the fact it echoes saves the JSON
+    decoder most of its work. Anything else is decoded in full."""
+    if message.startswith('{"'):
+        end = message.find('"', 2)
+        if end > 2 and message.startswith('":{"m":', end) and message.count('":{"m":') == 1:
+            return [message[2:end]]
+    return list(json.loads(message))
+
+
 class CEngine:
     """The durable-rules C extension calls this module makes, in one place (tests inject faults here).
 
@@ -394,9 +413,12 @@ class Program:
             sid = f"s{next(self._sessions)}"
             derived: dict[str, bool] = {}
             fired: list[str] = []
+            inputs = self._encode.inputs(values)  # the answers' flags do not change between layers
+            raised_inputs = {k for k, v in inputs.items() if v == 1}
             for layer in self.layers:
-                encoded = self._encode(values, derived)
-                raised = {k for k, v in encoded.items() if v == 1}
+                layer_derived = self._encode.derived(derived)
+                encoded = {**inputs, **layer_derived}
+                raised = raised_inputs | {k for k, v in layer_derived.items() if v == 1}
                 layer_fired: list[str] = []
                 for shard in self._by_layer[layer]:
                     if shard.anchors is not None and shard.anchors.isdisjoint(raised):
@@ -435,7 +457,7 @@ class Program:
             message = self._engine.start_action_for_state(handle, state)
             message = message[1] if message else None
             while message:
-                fired.extend(json.loads(message))
+                fired.extend(_rule_names(message))
                 message = self._engine.complete_and_start_action(handle, state)
             drained = True
         except durable_rules_engine.error as exc:
