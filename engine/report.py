@@ -8,7 +8,7 @@ rule priority.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from .model import URGENCIES, RuleBase
@@ -161,23 +161,6 @@ class Report:
     to_find_out: tuple[OpenQuestion, ...] = ()
     replaced: tuple[ReplacedItem, ...] = ()
     disclaimer: str = DISCLAIMER
-    fact_labels: Mapping[str, str] = field(default_factory=dict)
-    value_labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-
-    def label(self, fact_id: str) -> str:
-        return self.fact_labels.get(fact_id, fact_id)
-
-    def words(self, fact_id: str, value: Any) -> str:
-        """A fact's value as a person reads it: 'yes', 'not known', 'Family member or caregiver'."""
-        if value is None:
-            return "not known"
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        names = self.value_labels.get(fact_id, {})
-        if isinstance(value, (list, tuple)):
-            return ", ".join(names.get(v, str(v)) for v in value) if value else "none"
-        return names.get(value, str(value)) if isinstance(value, str) else str(value)
-
     def to_dict(self) -> dict:
         """The report JSON of the contract (section 3), plus the project's own additions."""
         return {
@@ -337,8 +320,6 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
         questions=questions,
         fired_rules=tuple(fired),
         to_find_out=to_find_out,
-        fact_labels={f.id: f.label for f in rulebase.facts.values()},
-        value_labels={f.id: dict(f.values) for f in rulebase.facts.values() if f.values},
     )
 
 

@@ -12,7 +12,6 @@ import streamlit as st
 
 import engine
 from engine.model import URGENCIES, Fact, RuleBase
-from engine import present
 from engine.present import SAFETY_NOTE, Entry, Outline, Section, outline
 from engine.report import Report, ReportDiff
 from engine.words import URGENCY_WORDS
@@ -319,10 +318,6 @@ def show_testing(report: Report, rulebase: RuleBase) -> None:
     for section in outline(report, rulebase).sections:
         if section.key in TESTING_SECTIONS:
             _section(section)
-
-
-def change_words(rulebase: RuleBase, change: Any) -> str:
-    return present.change_words(rulebase, change)
 
 
 def show_report(report: Report, rulebase: RuleBase) -> None:
