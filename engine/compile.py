@@ -126,27 +126,9 @@ class Encoder:
 
 def encode_facts(facts_by_id: Mapping[str, Fact], values: Mapping[str, Any],
                  derived: Mapping[str, bool]) -> dict[str, Any]:
-    """The one object asserted into the engine: every field present, every flag 0 or 1."""
-    encoded: dict[str, Any] = dict(SCENARIO_TYPE)
-    for fact in facts_by_id.values():
-        if fact.derived:
-            encoded[flag(fact.id, True)] = int(bool(derived.get(fact.id, False)))
-            continue
-        value = values.get(fact.id)
-        encoded[known_flag(fact.id)] = int(value is not None)
-        if fact.type == "bool":
-            encoded[flag(fact.id, True)] = int(value is True)
-            encoded[flag(fact.id, False)] = int(value is False)
-        elif fact.type == "enum":
-            for v in fact.value_ids:
-                encoded[flag(fact.id, v)] = int(value == v)
-        elif fact.type == "list":
-            present = set(value or ())
-            for v in fact.value_ids:
-                encoded[flag(fact.id, v)] = int(v in present)
-        elif fact.type == "int" and value is not None:
-            encoded[fact.id] = int(value)
-    return encoded
+    """The one object asserted into the engine: every field present, every flag 0 or 1 (each
+    shard is then sent only its own fields). Programs keep an Encoder; this builds one."""
+    return Encoder(facts_by_id)(values, derived)
 
 
 _NEGATED_COMPARISON = {"$gt": "$lte", "$gte": "$lt", "$lt": "$gte", "$lte": "$gt"}
