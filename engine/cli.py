@@ -19,7 +19,7 @@ from .errors import EngineFailure, InputError, Issue, did_you_mean
 from .evaluate import Advisor
 from .render import RENDERERS
 from .scenarios import read_scenarios, run_scenario
-from .yamlio import parse_yaml
+from .yamlio import MAX_TEXT_CHARS, parse_yaml
 
 DEFAULT_SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 EXIT_SCENARIO_FAILED, EXIT_BAD_INPUT, EXIT_ENGINE_FAILURE = 1, 2, 3
@@ -75,15 +75,46 @@ def read_facts_input(path: str) -> tuple[Any, str, tuple]:
     try:
         data = parse_yaml(text, source)
     except InputError as yaml_error:
-        try:  # JSON that YAML cannot read (tabs, for instance)
-            data = json.loads(text)
-        except json.JSONDecodeError:
+        if len(text) > MAX_TEXT_CHARS or not text.lstrip().startswith(("{", "[")):
+            raise
+        try:  # JSON that YAML cannot read (tabs, for instance), read as strictly: no duplicate keys
+            data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        except (json.JSONDecodeError, RecursionError):
             raise yaml_error from None
-    if isinstance(data, dict) and "facts" in data and isinstance(data.get("facts"), (dict, type(None))):
-        return data["facts"], source, ("facts",)
+        except _DuplicateKey as exc:
+            raise InputError(Issue(str(exc), file=source)) from None
+        except ValueError:  # an integer of thousands of digits
+            raise InputError(Issue("a number is too long (thousands of digits)", file=source)) from None
+    if isinstance(data, dict) and "facts" in data:
+        others = [k for k in data if k != "facts"]
+        if isinstance(data.get("facts"), (dict, type(None))) and (not others or _is_scenario(data)):
+            return data["facts"], source, ("facts",)
+        raise InputError(Issue("'facts' is mixed with other facts: give a scenario (with its facts: mapping) "
+                               "or a mapping of facts, not both", file=source, field="facts"))
     if data is None:
         raise InputError(Issue("empty input: expected a mapping of facts or a scenario", file=source))
     return data, source, ()
+
+
+SCENARIO_KEYS = {"id", "title", "topic", "level", "narrative", "expected", "control", "discussion_questions",
+                 "facilitator_notes", "review", "comment", "sources"}
+
+
+def _is_scenario(data: dict) -> bool:
+    return all(k == "facts" or k in SCENARIO_KEYS for k in data)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(f"duplicate key '{key}' in the JSON: each fact may be given once")
+        result[key] = value
+    return result
 
 
 @cli.command()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .errors import FactsError, Issue, did_you_mean
-from .model import Fact, RuleBase, value_problem
+from .model import Fact, RuleBase, shown, value_problem
 from .yamlio import line_at
 
 
@@ -71,7 +71,7 @@ def _normalise(fact: Fact, value: Any) -> tuple[Any, str | None]:
     if fact.type == "list":
         if not isinstance(value, (list, tuple)):
             return None, (f"'{fact.id}' is a list of values ({', '.join(fact.value_ids)}),"
-                          f" got {value!r}")
+                          f" got {shown(value)}")
         value = [item for item in value if not (isinstance(item, str) and item in fact.unanswered)]
         for item in value:
             message = value_problem(fact, item)

@@ -270,22 +270,35 @@ class RuleBase:
 
 # --- pure helpers over the model --------------------------------------------------------------
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A value for an error message: on one line, cut short, never the whole of a hostile input."""
+    import reprlib
+
+    short = reprlib.Repr()
+    short.maxlevel, short.maxlist, short.maxdict, short.maxstring, short.maxother = 2, 4, 4, limit, limit
+    try:
+        text = " ".join(short.repr(value).split())
+    except ValueError:  # an integer too long for Python to print
+        return "a number too long to show"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def value_problem(fact: Fact, value: Any) -> str | None:
     """Why a value does not fit a fact, or None when it does. For a list fact, `value` is one item."""
     if fact.type == "bool":
         if not isinstance(value, bool):
-            return f"'{fact.id}' is true or false, got {value!r}"
+            return f"'{fact.id}' is true or false, got {shown(value)}"
     elif fact.type in ("enum", "list"):
         if not isinstance(value, str) or value not in fact.value_ids:
-            return (f"'{value}' is not a value of '{fact.id}'{did_you_mean(value, fact.value_ids)};"
+            return (f"{shown(value)} is not a value of '{fact.id}'{did_you_mean(value, fact.value_ids)};"
                     f" allowed: {', '.join(fact.value_ids)}")
     elif fact.type == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            return f"'{fact.id}' is a whole number, got {value!r}"
+            return f"'{fact.id}' is a whole number, got {shown(value)}"
         if fact.minimum is not None and value < fact.minimum:
-            return f"'{fact.id}' is at least {fact.minimum}, got {value}"
+            return f"'{fact.id}' is at least {fact.minimum}, got {shown(value)}"
         if fact.maximum is not None and value > fact.maximum:
-            return f"'{fact.id}' is at most {fact.maximum}, got {value}"
+            return f"'{fact.id}' is at most {fact.maximum}, got {shown(value)}"
     return None
 
 

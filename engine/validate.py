@@ -22,7 +22,7 @@ from .load import Document, RawRuleBase
 from .model import (
     NUMERIC_OPS, Action, ActionRef, AllOf, AnyOf, Atom, Citation, Code, Commitment,
     Condition, Fact, FactGroup, Not, Purpose, Rule, RuleBase, Section, TensionSpec, condition_facts, derivation_layers,
-    value_problem,
+    shown, value_problem,
 )
 from .yamlio import line_at
 
@@ -536,7 +536,7 @@ def _parse_atom(node: dict, facts: dict[str, Fact], report: Callable[[str, tuple
         return None
     if key == "is":
         if value not in ("known", "unknown"):
-            report(f"'is' takes 'known' or 'unknown', got {value!r}", where)
+            report(f"'is' takes 'known' or 'unknown', got {shown(value)}", where)
             return None
         if fact.derived:
             report(f"'{fact_id}' is derived, so it is always known (true when a rule concluded it);"
@@ -562,7 +562,7 @@ def _parse_atom(node: dict, facts: dict[str, Fact], report: Callable[[str, tuple
         return Atom(fact_id, key, ordered)
     # numeric comparisons
     if isinstance(value, bool) or not isinstance(value, int):
-        report(f"'{key}' compares with a whole number, got {value!r}", where)
+        report(f"'{key}' compares with a whole number, got {shown(value)}", where)
         return None
     return Atom(fact_id, key, value)
 

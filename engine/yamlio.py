@@ -78,9 +78,36 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+MAX_TEXT_CHARS = 2_000_000  # far more than any rule file or scenario; a larger input is refused at once
+MAX_DEPTH = 40  # nesting deeper than any real document; deeper input would exhaust the recursion limit
+
+
+def _refuse_hostile_shapes(text: str, source: str) -> None:
+    """Refuse, before anything is built, what real rules and scenarios never contain and what can
+    freeze the program: aliases (a 600-byte "billion laughs" expands to gigabytes), nesting deeper
+    than MAX_DEPTH, and text larger than MAX_TEXT_CHARS. Reads only the parser's events."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(Issue(f"too large: {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}", file=source))
+    if "\0" in text:
+        raise InputError(Issue("contains a NUL character: not a text file", file=source))
+    depth = 0
+    for event in yaml.parse(text, Loader=_SAFE_BASE):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise InputError(Issue("YAML anchors and aliases (&name, *name) are not accepted; write the value out",
+                                   file=source, line=event.start_mark.line + 1))
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(Issue(f"nested more than {MAX_DEPTH} levels deep", file=source,
+                                       line=event.start_mark.line + 1))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def parse_yaml(text: str, source: str) -> Any:
     """Parse YAML text; errors become an InputError naming source and line."""
     try:
+        _refuse_hostile_shapes(text, source)
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -88,7 +115,11 @@ def parse_yaml(text: str, source: str) -> Any:
         problem = exc.problem or exc.context or "malformed YAML"
         raise InputError(Issue(f"malformed YAML: {problem}", file=source, line=line)) from None
     except yaml.YAMLError as exc:
-        raise InputError(Issue(f"malformed YAML: {exc}", file=source)) from None
+        raise InputError(Issue(f"malformed YAML: {' '.join(str(exc).split())[:200]}", file=source)) from None
+    except ValueError:  # an integer of thousands of digits: Python refuses to convert it
+        raise InputError(Issue("a number is too long (thousands of digits)", file=source)) from None
+    except RecursionError:
+        raise InputError(Issue(f"nested too deeply (more than {MAX_DEPTH} levels)", file=source)) from None
 
 
 def read_yaml(path: Path, shown_as: str | None = None) -> Any:
