@@ -86,7 +86,11 @@ class Store:
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path is not None else default_db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, mode=0o700)  # private to the user who runs the app
+        if not self.path.exists():
+            # Created private (0600) before SQLite writes anything to it.
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         with self._connect() as db:
             db.executescript(SCHEMA)
 
@@ -95,6 +99,7 @@ class Store:
         with closing(sqlite3.connect(self.path, timeout=10)) as db:
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA secure_delete = ON")  # deleted text is overwritten, whatever the build's default
             with db:  # one transaction: committed on success, rolled back on error
                 yield db
 
@@ -127,8 +132,11 @@ class Store:
         return self._consultation(row) if row else None
 
     def delete(self, consultation_id: int) -> None:
+        """Delete a consultation and its notes for good: overwritten in place, then the file compacted."""
         with self._connect() as db:
             db.execute("DELETE FROM consultation WHERE id = ?", (consultation_id,))
+        with closing(sqlite3.connect(self.path, timeout=10)) as db:
+            db.execute("VACUUM")  # outside a transaction: frees and rewrites the pages
 
     def add_note(self, consultation_id: int, text: str) -> int:
         text = text.strip()

@@ -72,3 +72,22 @@ def test_the_database_path_comes_from_the_environment_or_the_user_data_folder(mo
     monkeypatch.delenv(ENV_VAR)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert default_db_path() == tmp_path / "data" / "nacm-ethics" / "consultations.sqlite3"
+
+
+def test_the_database_is_private_and_deleting_erases_the_text(tmp_path):
+    import stat
+
+    from ui.storage import Store
+
+    folder = tmp_path / "private" / "nacm"
+    store = Store(folder / "consultations.sqlite3")
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    secret = "Bruise seen at the Okonkwo-Whitfield home"
+    kept = store.save("Another consultation", {"gift_offered": True}, "0.3.0", "x" * 64)
+    gone = store.save(secret, {"suspected_abuse": True}, "0.3.0", "x" * 64)
+    store.add_note(gone, "Zebra-striped note that must vanish")
+    store.delete(gone)
+    data = store.path.read_bytes()
+    assert secret.encode() not in data and b"Zebra-striped" not in data
+    assert [c.id for c in store.consultations()] == [kept]
