@@ -154,6 +154,18 @@ def test_saving_needs_a_title_and_keeps_facts_title_and_rules_version(app, ruleb
     assert (saved.rules_version, saved.rules_sha256) == (advisor.version, advisor.sha256)
 
 
+def test_saving_twice_keeps_one_consultation(app, rulebase, db_path):
+    from ui.storage import Store
+
+    answer(app, rulebase, {"gift_offered": True})
+    app.button(key="consult.advise").click().run()
+    app.text_input(key="consult.title").input("Token gift at a home visit").run()
+    app.button(key="consult.save").click().run()
+    app.button(key="consult.save").click().run()
+    assert len(Store(db_path).consultations()) == 1
+    assert any("Already saved as consultation #1" in i.value for i in app.info)
+
+
 def test_a_new_consultation_starts_from_nothing(app, rulebase):
     answer(app, rulebase, {"suspected_abuse": True})
     app.button(key="consult.advise").click().run()

@@ -80,6 +80,7 @@ def test_a_consultation_can_be_deleted_with_its_notes(app, db_path, advisor):
     app.button(key="review.delete").click().run()
     assert store.consultations() == [] and store.notes(consultation_id) == []
     assert any("No consultation has been saved yet" in i.value for i in app.info)
+    assert any(f"#{consultation_id} and its notes were deleted for good" in s.value for s in app.success)
 
 
 def test_every_saved_consultation_is_listed_for_the_supervisor(app, db_path, advisor):

@@ -60,13 +60,20 @@ widgets.remember(title_key)
 widgets.downloads(report, title, key=f"{P}.download")
 st.markdown("Save it so that your supervisor can review it with you. Only the answers, the title and the "
             "rules version are kept, on this computer; the report is derived again when it is opened.")
+# The same title and answers saved twice are one consultation, not two.
+what = (" ".join(title.split()), tuple(sorted((k, str(v)) for k, v in facts.items())))
+already = st.session_state.get(f"{P}.saved", {}).get(what)
 if st.button("Save for review", key=f"{P}.save", icon=":material/save:", disabled=not title.strip()):
-    try:
-        saved = widgets.store().save(title, facts, advisor.version, advisor.sha256)
-    except ValueError as exc:
-        st.error(md(exc))
+    if already:
+        st.info(f"Already saved as consultation #{already}; nothing has changed since.", icon=":material/check:")
     else:
-        st.success(f"Saved as consultation #{saved}. It is listed on the Review page.", icon=":material/check:")
+        try:
+            saved = widgets.store().save(title, facts, advisor.version, advisor.sha256)
+        except ValueError as exc:
+            st.error(md(exc))
+        else:
+            st.session_state.setdefault(f"{P}.saved", {})[what] = saved
+            st.success(f"Saved as consultation #{saved}. It is listed on the Review page.", icon=":material/check:")
 if not title.strip():
     st.caption("Type a short, de-identified title to save this consultation.")
 

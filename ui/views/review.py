@@ -23,6 +23,9 @@ st.title("Review saved consultations")
 st.markdown("Consultations are saved only when someone chooses to, with a de-identified title. Open one to "
             "see its report again, add dated notes from supervision, and ask “what if?”.")
 
+deleted = st.session_state.pop(f"{P}.deleted", None)
+if deleted is not None:
+    st.success(f"Consultation #{deleted} and its notes were deleted for good.", icon=":material/delete:")
 saved = store.consultations()
 if not saved:
     st.info("No consultation has been saved yet. On the Consult page, give one a short de-identified title "
@@ -98,4 +101,5 @@ with st.expander("Delete this consultation", icon=":material/delete:"):
     if st.button("Delete", key=f"{P}.delete", disabled=not sure):
         store.delete(item.id)
         st.session_state.pop(pick_key, None)
+        st.session_state[f"{P}.deleted"] = item.id  # said on the next run, once
         st.rerun()
