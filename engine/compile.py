@@ -70,8 +70,8 @@ def known_flag(fact_id: str) -> str:
 
 
 class Encoder:
-    """encode_facts with every flag name worked out once: the hot path of every evaluation and
-    every probe of "what else to find out" only looks values up."""
+    """The facts as 0/1 flags, with every flag name worked out once per rule base: the hot path
+    of every evaluation and every probe of "what else to find out" only looks values up."""
 
     def __init__(self, facts_by_id: Mapping[str, Fact]):
         self._derived: list[tuple[str, str]] = []

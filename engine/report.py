@@ -2,9 +2,9 @@
 
 Built from the rule base and the engine's firing only, so it never depends on durable-rules.
 Everything is sorted by a stated key (firing order is not a contract): commitments governing
-first, then also relevant, each by number; purposes by number; actions immediate -> soon -> routine, safety actions first, then by the highest
-priority of the rules behind them, then in catalogue order; tensions by their pair; questions by
-rule priority.
+first, then also relevant, each by number; purposes by number; actions immediate -> soon ->
+routine, safety actions first, supporting actions last, then by the highest priority of the rules
+behind them, then in catalogue order; tensions by their pair; questions by rule priority.
 """
 from __future__ import annotations
 
@@ -161,6 +161,7 @@ class Report:
     to_find_out: tuple[OpenQuestion, ...] = ()
     replaced: tuple[ReplacedItem, ...] = ()
     disclaimer: str = DISCLAIMER
+
     def to_dict(self) -> dict:
         """The report JSON of the contract (section 3), plus the project's own additions."""
         return {
@@ -250,18 +251,17 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
 
     commitments: dict[int, list[Because]] = {}
     purposes: dict[int, list[Because]] = {}
-    governing: set[int] = set()
-    # A governing commitment's reasons lead with the rules that make it govern.
+    governed_by: dict[int, set[str]] = {}  # commitment -> the rules that cite it as governing
     for rule in sorted(ranked, key=lambda r: not any(c.governs for c in r.cites if c.kind == "commitment")):
-        for cite in sorted(rule.cites, key=lambda c: not c.governs):
+        for cite in rule.cites:
             target = commitments if cite.kind == "commitment" else purposes
             target.setdefault(cite.number, []).append(_because(rulebase, rule.id, facts, derived, cite.why))
             if cite.kind == "commitment" and cite.governs:
-                governing.add(cite.number)
+                governed_by.setdefault(cite.number, set()).add(rule.id)
+    # A governing commitment's reasons lead with the rules that make it govern.
     for number, reasons in commitments.items():
-        governs_here = {r.id for r in ranked for c in r.cites
-                        if c.kind == "commitment" and c.number == number and c.governs}
-        reasons.sort(key=lambda b: b.rule not in governs_here)
+        reasons.sort(key=lambda b: b.rule not in governed_by.get(number, ()))
+    governing = set(governed_by)
     # Governing commitments first, then the ones also relevant; each group by number.
     commitment_order = sorted(commitments, key=lambda n: (n not in governing, n))
 

@@ -706,7 +706,7 @@ def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
                     number = c.commitment if c.commitment is not None else c.purpose
                     if any(x.kind == kind and x.number == number for x in cites):
                         place.add(f"{kind} {number} is cited twice", cloc, owner, _dotted(("cites", ci)))
-                    governs = (c.role == "governs") if c.role else number not in generic
+                    governs = kind == "commitment" and ((c.role == "governs") if c.role else number not in generic)
                     cites.append(Citation(kind, number, c.why.strip(), governs))
             refs = []
             for ai, a in enumerate(r.actions):
