@@ -5,7 +5,9 @@ hypothesis), on every rule's own `fires` examples with the trigger added, and (f
 by scanning every text in the rule base. What is protected, in the terms of vocabulary 0.3:
 
 * imminent danger, a serious threat (intent, a plan, a weapon; named target or not) and self-harm
-  with the means at hand: the emergency call is immediate and listed first, citing commitment 9;
+  with the means at hand: the emergency call is immediate and listed first, citing commitment 9
+  (when the danger is an impaired colleague on duty, getting them off duty now is that first
+  step, and its advice says when to call emergency services too);
 * a mandated report (a child at risk, a dependent adult, a known duty): immediate, listed ahead
   of any consultation, and no text makes it depend on anyone's approval or tells anyone to wait;
 * no invented report: for a capable adult with no known duty there is no report_to_authorities;
@@ -120,8 +122,21 @@ def check_safety_first(report: Report) -> None:
             seen_other = True
 
 
+def _colleague_on_duty_is_the_danger(facts: dict[str, Any]) -> bool:
+    return bool(facts.get("colleague_impairment_suspected") and facts.get("impaired_on_duty_now")
+                and facts.get("harm_caused_by") == "colleague")
+
+
 def check_emergency(report: Report) -> None:
     first = report.actions[0]
+    if report.facts.get("imminent_danger") and _colleague_on_duty_is_the_danger(report.facts) \
+            and first.id != "emergency_response":
+        # The danger is the impaired colleague at work: stopping their work now is the emergency
+        # step, and its advice says when to call emergency services as well.
+        assert first.id == "remove_from_duty" and first.urgency == "immediate", report.action_ids
+        assert any("emergency services" in note for note in first.notes), first.notes
+        assert 9 in report.commitment_numbers, report.commitment_numbers
+        return
     assert first.id == "emergency_response", report.action_ids
     assert first.urgency == "immediate"
     assert 9 in report.commitment_numbers, report.commitment_numbers
