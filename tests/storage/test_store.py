@@ -1,16 +1,18 @@
-"""Saved consultations and notes in SQLite (ui/storage.py), with a real database in a temp folder."""
+"""Saved consultations and notes (ui/storage/), on a real SQLite file and a real PostgreSQL server."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from sqlalchemy import func, select
 
 from ui.storage import ENV_VAR, Store, default_db_path
+from ui.storage.tables import note
 
 
 @pytest.fixture()
-def store(tmp_path):
-    return Store(tmp_path / "sub" / "db.sqlite3")
+def store(store_url):
+    store = Store(store_url)
+    yield store
+    store.close()
 
 
 def test_a_consultation_round_trips(store):
@@ -56,8 +58,8 @@ def test_deleting_a_consultation_deletes_its_notes(store):
     store.add_note(cid, "n")
     store.delete(cid)
     assert store.get(cid) is None and store.notes(cid) == []
-    with sqlite3.connect(store.path) as db:
-        assert db.execute("SELECT COUNT(*) FROM note").fetchone()[0] == 0
+    with store.engine.connect() as db:
+        assert db.execute(select(func.count()).select_from(note)).scalar() == 0
 
 
 def test_typed_text_is_stored_as_given_never_interpreted(store):
