@@ -93,3 +93,14 @@ def test_the_database_is_private_and_deleting_erases_the_text(tmp_path):
     data = store.path.read_bytes()
     assert secret.encode() not in data and b"Zebra-striped" not in data
     assert [c.id for c in store.consultations()] == [kept]
+
+
+def test_database_url_selects_postgresql_in_its_plain_form(monkeypatch, pg_url, tmp_path):
+    monkeypatch.setenv("NACM_ETHICS_DB", str(tmp_path / "unused.sqlite3"))
+    monkeypatch.setenv("DATABASE_URL", pg_url)
+    assert pg_url.startswith("postgresql://") and "+" not in pg_url.split("://")[0]
+    store = Store()
+    assert store.backend == "postgresql" and store.path is None
+    cid = store.save("On the shared server", {"gift_offered": True}, "1", "a")
+    assert Store(pg_url).get(cid).title == "On the shared server"
+    assert not (tmp_path / "unused.sqlite3").exists()
