@@ -21,6 +21,7 @@ from .exports import exports
 from .privacy import ADVICE, identifying_details
 from .storage import StorageError, Store, configured_url
 from .storage.location import shown
+from .storage.retention import retention_days
 from .training import ScenarioLibrary, folder_fingerprint, load_library
 
 # Urgency always in words and an icon as well as colour (a card's level, as in CDS Hooks cards).
@@ -77,8 +78,8 @@ def library() -> ScenarioLibrary:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Opening the consultations database…")
-def _store(url: str) -> Store:
-    return Store(url)
+def _store(url: str, keep_days: int | None) -> Store:
+    return Store(url, retention_days=keep_days)
 
 
 def store() -> Store:
@@ -86,7 +87,9 @@ def store() -> Store:
     each run), migrated on first use. If it cannot be opened, the page says why and stops."""
     try:
         url = configured_url()
-        return _store(url.render_as_string(hide_password=False))
+        opened = _store(url.render_as_string(hide_password=False), retention_days())
+        opened.apply_retention()  # at most once an hour
+        return opened
     except StorageError as exc:
         st.error(f"Saved consultations are not available: {md(exc)}. Nothing can be saved or reviewed "
                  "until this is fixed; the advice itself still works.", icon=":material/database:")

@@ -7,11 +7,13 @@ transaction starts with BEGIN IMMEDIATE, so two app processes writing at once wa
 (up to the busy timeout) instead of failing half-way. Connections are not pooled for SQLite: each
 call opens its own, as the first version did, which is safe across Streamlit's threads.
 
-Statement parameters are never put in SQLAlchemy's messages or logs (hide_parameters): an error
-while saving must not copy a note or a title into a log.
+Statement parameters are never put in SQLAlchemy's messages or logs (hide_parameters), and the
+result rows SQLAlchemy would log at DEBUG level are dropped: an error, or a log level turned up to
+find a fault, must not copy a note or a title into a log.
 """
 from __future__ import annotations
 
+import logging
 import os
 import zlib
 from pathlib import Path
@@ -29,6 +31,14 @@ FIRST_REVISION = "0001"
 SQLITE_BUSY_TIMEOUT_S = 30
 # One number for the advisory lock that serialises start-up migrations of app processes sharing a server.
 _MIGRATION_LOCK = zlib.crc32(b"nacm-ethics migrations")
+
+
+def _no_rows(record: logging.LogRecord) -> bool:
+    """SQLAlchemy logs each result row at DEBUG level ("Row (...)"): never let one through."""
+    return record.levelno > logging.DEBUG
+
+
+logging.getLogger("sqlalchemy.engine.Engine").addFilter(_no_rows)
 
 
 def prepare_sqlite_file(path: Path) -> None:

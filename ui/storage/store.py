@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -21,6 +21,7 @@ from sqlalchemy.engine import URL
 
 from .database import migrate, open_engine
 from .location import configured_url, normalise, shown, sqlite_url
+from .retention import Schedule
 from .tables import consultation, note
 
 TITLE_MAX = 120
@@ -50,8 +51,14 @@ class Consultation:
     note_count: int = 0
 
 
+def _no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("the text contains a NUL character; please type it again")
+    return text
+
+
 def clean_title(title: str) -> str:
-    title = " ".join(title.split())
+    title = " ".join(_no_nul(title).split())
     if not title:
         raise ValueError("a consultation needs a short title")
     if len(title) > TITLE_MAX:
@@ -60,7 +67,7 @@ def clean_title(title: str) -> str:
 
 
 def clean_note(text: str) -> str:
-    text = text.strip()
+    text = _no_nul(text).strip()
     if not text:
         raise ValueError("the note is empty")
     if len(text) > NOTE_MAX:
@@ -81,12 +88,15 @@ def _target_url(target: str | Path | URL | None) -> URL:
 class Store:
     """One database, brought to the newest schema when opened. Safe to share across threads."""
 
-    def __init__(self, target: str | Path | URL | None = None):
+    def __init__(self, target: str | Path | URL | None = None, retention_days: int | None = None):
         self.url = _target_url(target)
         self.backend = self.url.get_backend_name()
         self.path = Path(self.url.database) if self.backend == "sqlite" else None
+        self.retention_days = retention_days
+        self._retention = Schedule()
         self.engine: Engine = open_engine(self.url)
         migrate(self.engine)
+        self.apply_retention()
 
     @property
     def where(self) -> str:
@@ -146,6 +156,23 @@ class Store:
                 db.connection.driver_connection.execute("VACUUM")  # outside any transaction
             else:
                 db.exec_driver_sql("VACUUM note, consultation")
+
+    def purge_older_than(self, days: int, now: datetime | None = None) -> int:
+        """Delete for good every consultation saved more than `days` days ago; return how many."""
+        cutoff = ((now or datetime.now(timezone.utc)) - timedelta(days=days)).astimezone(timezone.utc)
+        old = select(consultation.c.id).where(consultation.c.created_at < cutoff.isoformat(timespec="seconds"))
+        with self.engine.begin() as db:
+            db.execute(delete(note).where(note.c.consultation_id.in_(old)))
+            removed = db.execute(delete(consultation).where(consultation.c.id.in_(old))).rowcount
+        if removed:
+            self.erase()
+        return removed
+
+    def apply_retention(self) -> int:
+        """The retention setting applied: at once when opened, then at most once an hour."""
+        if self.retention_days is None or not self._retention.due():
+            return 0
+        return self.purge_older_than(self.retention_days)
 
     # --- notes -----------------------------------------------------------------------------------
 
