@@ -7,7 +7,7 @@ version of the app wrote them: they sort as text on every backend.
 """
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, Table, Text, text
 
 metadata = MetaData()
 
@@ -19,6 +19,16 @@ consultation = Table(
     Column("rules_version", Text, nullable=False),
     Column("rules_sha256", Text, nullable=False),
     Column("created_at", Text, nullable=False),
+    # 0002, the supervision record
+    Column("author", Text, nullable=False, server_default=text("''")),  # who saved it: a name or a role
+    Column("status", Text, nullable=False, server_default=text("'new'")),  # new -> discussed -> closed
+    Column("decision", Text, nullable=False, server_default=text("''")),
+    Column("outcome", Text, nullable=False, server_default=text("''")),
+    Column("updated_at", Text),
+    Column("updated_by", Text, nullable=False, server_default=text("''")),
+    Column("report_json", Text),  # the report as given when saved (none before 0002)
+    Index("consultation_by_status", "status"),
+    Index("consultation_by_created_at", "created_at"),
     sqlite_autoincrement=True,  # an id is never given again after a delete
 )
 
@@ -28,6 +38,10 @@ note = Table(
     Column("consultation_id", Integer, ForeignKey("consultation.id", ondelete="CASCADE"), nullable=False),
     Column("text", Text, nullable=False),
     Column("created_at", Text, nullable=False),
+    # 0002: attributed, and an edit shown
+    Column("author", Text, nullable=False, server_default=text("''")),
+    Column("edited_at", Text),
+    Column("previous_text", Text),  # the wording before the last edit
     Index("note_by_consultation", "consultation_id"),
     sqlite_autoincrement=True,
 )
