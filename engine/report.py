@@ -180,6 +180,38 @@ class Report:
             "disclaimer": self.disclaimer,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Report":
+        """The report again from its JSON (to_dict), e.g. as it was when a consultation was saved,
+        so that it can be compared with today's report on the same facts. Raises KeyError or
+        TypeError on a mapping that is not a report's JSON."""
+        def because(items) -> tuple[Because, ...]:
+            return tuple(Because(b["rule"], b.get("title", ""), dict(b["facts"]), b.get("why", ""),
+                                 b.get("urgency")) for b in items)
+
+        ruleset = data["ruleset"]
+        return cls(
+            ruleset_name=ruleset.get("name", ""), version=ruleset["version"], sha256=ruleset["sha256"],
+            facts=dict(data["facts"]), implied_facts=tuple(data.get("implied_facts", ())),
+            derived=dict(data.get("derived_facts", {})),
+            commitments=tuple(CommitmentItem(c["number"], c["section"], c.get("title", ""), c["text"],
+                                             because(c["because"]), c.get("role", "governing"))
+                              for c in data["commitments"]),
+            purposes=tuple(PurposeItem(p["number"], p.get("title", ""), p["text"], because(p["because"]))
+                           for p in data["purposes"]),
+            actions=tuple(ActionItem(a["id"], a["label"], a.get("guidance", ""), a["urgency"], a.get("safety", False),
+                                     tuple(a.get("notes", ())), because(a["because"])) for a in data["actions"]),
+            tensions=tuple(TensionItem(tuple(t["between"]), t["explanation"], because(t["because"]))
+                           for t in data["tensions"]),
+            questions=tuple(data["questions"]), fired_rules=tuple(data["fired_rules"]),
+            to_find_out=tuple(OpenQuestion(q["fact"], q["label"], q["question"], tuple(
+                Change(c["value"], c["value_label"], tuple(c["adds_commitments"]), tuple(c["adds_actions"]),
+                       tuple(c["raises_urgency"])) for c in q["if_answered"])) for q in data.get("to_find_out", ())),
+            replaced=tuple(ReplacedItem(r["id"], r["label"], because(r["because"]))
+                           for r in data.get("replaced_actions", ())),
+            disclaimer=data.get("disclaimer", DISCLAIMER),
+        )
+
     @property
     def commitment_numbers(self) -> tuple[int, ...]:
         return tuple(c.number for c in self.commitments)

@@ -19,7 +19,9 @@ from engine.words import URGENCY_WORDS
 from . import intake
 from .exports import exports
 from .privacy import ADVICE, identifying_details
-from .storage import Store, default_db_path
+from .storage import StorageError, Store, configured_url
+from .storage.location import shown
+from .storage.retention import retention_days
 from .training import ScenarioLibrary, folder_fingerprint, load_library
 
 # Urgency always in words and an icon as well as colour (a card's level, as in CDS Hooks cards).
@@ -75,14 +77,35 @@ def library() -> ScenarioLibrary:
     return _library(engine.fingerprint(engine.DEFAULT_RULES_DIR), folder_fingerprint())
 
 
-@st.cache_resource(max_entries=4)
-def _store(path: str) -> Store:
-    return Store(path)
+@st.cache_resource(max_entries=4, show_spinner="Opening the consultations database…")
+def _store(url: str, keep_days: int | None) -> Store:
+    return Store(url, retention_days=keep_days)
 
 
 def store() -> Store:
-    """The consultations database ($NACM_ETHICS_DB or the user's data folder), read at each run."""
-    return _store(str(default_db_path()))
+    """The consultations database (DATABASE_URL, $NACM_ETHICS_DB or the user's data folder, read at
+    each run), migrated on first use. If it cannot be opened, the page says why and stops."""
+    try:
+        url = configured_url()
+        opened = _store(url.render_as_string(hide_password=False), retention_days())
+        opened.apply_retention()  # at most once an hour
+        return opened
+    except StorageError as exc:
+        st.error(f"Saved consultations are not available: {md(exc)}. Nothing can be saved or reviewed "
+                 "until this is fixed; the advice itself still works.", icon=":material/database:")
+        st.stop()
+        raise  # not reached: st.stop() ends the run
+
+
+def storage_place() -> str:
+    """Where saved consultations go, in words (Markdown), without a password."""
+    try:
+        url = configured_url()
+    except StorageError as exc:
+        return f"in a database that is not available ({md(exc)})"
+    if url.get_backend_name() == "sqlite":
+        return f"in a private file on this computer (`{md(url.database)}`)"
+    return f"in your organisation's shared database (`{md(shown(url))}`)"
 
 
 # --- keeping answers across pages ---------------------------------------------------------------

@@ -40,8 +40,7 @@ and it helps trainers and supervisors teach and review.
 
 ### Your data
 Nothing you type is logged or put in a web address. A consultation is saved only when you choose to,
-with a de-identified title, in a database on this computer (`{md(widgets.store().path)}`). Downloads
-are made on request and stay with you.
+with a de-identified title, {widgets.storage_place()}. Downloads are made on request and stay with you.
 
 ### Version
 Rules **{md(rb.name)}**, version **{md(rb.version)}**, sha256 `{rb.sha256}`.

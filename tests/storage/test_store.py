@@ -1,16 +1,18 @@
-"""Saved consultations and notes in SQLite (ui/storage.py), with a real database in a temp folder."""
+"""Saved consultations and notes (ui/storage/), on a real SQLite file and a real PostgreSQL server."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from sqlalchemy import func, select
 
 from ui.storage import ENV_VAR, Store, default_db_path
+from ui.storage.tables import note
 
 
 @pytest.fixture()
-def store(tmp_path):
-    return Store(tmp_path / "sub" / "db.sqlite3")
+def store(store_url):
+    store = Store(store_url)
+    yield store
+    store.close()
 
 
 def test_a_consultation_round_trips(store):
@@ -56,8 +58,8 @@ def test_deleting_a_consultation_deletes_its_notes(store):
     store.add_note(cid, "n")
     store.delete(cid)
     assert store.get(cid) is None and store.notes(cid) == []
-    with sqlite3.connect(store.path) as db:
-        assert db.execute("SELECT COUNT(*) FROM note").fetchone()[0] == 0
+    with store.engine.connect() as db:
+        assert db.execute(select(func.count()).select_from(note)).scalar() == 0
 
 
 def test_typed_text_is_stored_as_given_never_interpreted(store):
@@ -91,3 +93,14 @@ def test_the_database_is_private_and_deleting_erases_the_text(tmp_path):
     data = store.path.read_bytes()
     assert secret.encode() not in data and b"Zebra-striped" not in data
     assert [c.id for c in store.consultations()] == [kept]
+
+
+def test_database_url_selects_postgresql_in_its_plain_form(monkeypatch, pg_url, tmp_path):
+    monkeypatch.setenv("NACM_ETHICS_DB", str(tmp_path / "unused.sqlite3"))
+    monkeypatch.setenv("DATABASE_URL", pg_url)
+    assert pg_url.startswith("postgresql://") and "+" not in pg_url.split("://")[0]
+    store = Store()
+    assert store.backend == "postgresql" and store.path is None
+    cid = store.save("On the shared server", {"gift_offered": True}, "1", "a")
+    assert Store(pg_url).get(cid).title == "On the shared server"
+    assert not (tmp_path / "unused.sqlite3").exists()

@@ -1,0 +1,47 @@
+"""The schema, as SQLAlchemy Core tables: what the store reads and writes.
+
+Migrations (ui/storage/migrations/versions/) are what change a database; this module is what the
+code expects once they have run. A test upgrades an empty database and compares the two, so they
+cannot drift apart. Times are ISO 8601 text in UTC (2025-03-01T10:30:00+00:00), as the first
+version of the app wrote them: they sort as text on every backend.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, Table, Text, text
+
+metadata = MetaData()
+
+consultation = Table(
+    "consultation", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("facts_json", Text, nullable=False),
+    Column("rules_version", Text, nullable=False),
+    Column("rules_sha256", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    # 0002, the supervision record
+    Column("author", Text, nullable=False, server_default=text("''")),  # who saved it: a name or a role
+    Column("status", Text, nullable=False, server_default=text("'new'")),  # new -> discussed -> closed
+    Column("decision", Text, nullable=False, server_default=text("''")),
+    Column("outcome", Text, nullable=False, server_default=text("''")),
+    Column("updated_at", Text),
+    Column("updated_by", Text, nullable=False, server_default=text("''")),
+    Column("report_json", Text),  # the report as given when saved (none before 0002)
+    Index("consultation_by_status", "status"),
+    Index("consultation_by_created_at", "created_at"),
+    sqlite_autoincrement=True,  # an id is never given again after a delete
+)
+
+note = Table(
+    "note", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("consultation_id", Integer, ForeignKey("consultation.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    # 0002: attributed, and an edit shown
+    Column("author", Text, nullable=False, server_default=text("''")),
+    Column("edited_at", Text),
+    Column("previous_text", Text),  # the wording before the last edit
+    Index("note_by_consultation", "consultation_id"),
+    sqlite_autoincrement=True,
+)
