@@ -12,6 +12,10 @@ RULES_DIR = ROOT / "rules"
 SCENARIOS_DIR = ROOT / "scenarios"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes tens of seconds (a wheel, a browser); still part of make test")
+
+
 @pytest.fixture(scope="session")
 def advisor() -> engine.Advisor:
     return engine.load(RULES_DIR)
