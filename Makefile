@@ -20,13 +20,13 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: setup
-	$(VENV)/bin/streamlit run ui/app.py --server.address $(HOST) --server.port $(PORT) --browser.gatherUsageStats false --client.toolbarMode minimal
+	$(VENV)/bin/nacm-ethics app --host $(HOST) --port $(PORT)
 
 test: setup
 	$(PY) -m pytest
 
 bench: setup
-	$(PY) benchmarks/bench_evaluate.py
+	$(PY) -m benchmarks.bench_evaluate
 
 eval: setup
 	$(PY) eval/score.py

@@ -2,26 +2,23 @@
 
 The baseline is the plain-Python oracle (tests/support/oracle.py) deciding the same rules for the
 same facts: the ratio says what durable-rules and the report cost on top of bare rule matching,
-independent of how fast or busy this machine is. Run with `make bench`.
+independent of how fast or busy this machine is. Run with `make bench` (`python -m
+benchmarks.bench_evaluate` from the checkout, so that the tests' support modules import).
 """
 from __future__ import annotations
 
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Callable
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import engine  # noqa: E402
-from engine.report import build_report  # noqa: E402
-from tests.support import oracle  # noqa: E402
-from tests.support.bigrules import generate  # noqa: E402
-from tests.support.factgen import random_facts  # noqa: E402
+import engine
+from engine.report import build_report
+from tests.support import oracle
+from tests.support.bigrules import generate
+from tests.support.factgen import random_facts
 
 REPEATS = 7
 

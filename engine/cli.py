@@ -5,8 +5,11 @@ error, no traceback); 3 the rules engine itself failed (a defect, reported in on
 """
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any, Callable
 
@@ -17,11 +20,11 @@ from .authoring import authoring_findings, summary
 from .describe import coverage, coverage_text, explain_rule, vocabulary_markdown
 from .errors import EngineFailure, InputError, Issue, did_you_mean
 from .evaluate import Advisor
+from .paths import APP_SCRIPT, DEFAULT_SCENARIOS_DIR, STREAMLIT_CONFIG
 from .render import RENDERERS
 from .scenarios import read_scenarios, run_scenario
 from .yamlio import MAX_TEXT_CHARS, parse_yaml
 
-DEFAULT_SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 EXIT_SCENARIO_FAILED, EXIT_BAD_INPUT, EXIT_ENGINE_FAILURE = 1, 2, 3
 
 
@@ -232,6 +235,41 @@ def vocabulary(rules_dir: Path | None) -> int:
     """Print the fact vocabulary and action catalogue as Markdown (docs/VOCABULARY.md)."""
     click.echo(vocabulary_markdown(load_rulebase(rules_dir)), nl=False)
     return 0
+
+
+def streamlit_flags(config: Path) -> list[str]:
+    """The app's settings file as Streamlit command-line flags ('--server.address', '127.0.0.1', ...):
+    Streamlit reads .streamlit/config.toml only from the folder it starts in."""
+    try:
+        settings = tomllib.loads(config.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(Issue("the app's settings file is missing", file=str(config))) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(Issue(f"malformed settings: {exc}", file=str(config))) from None
+    flags = []
+    for section, options in settings.items():
+        for name, value in (options.items() if isinstance(options, dict) else ()):
+            text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+            flags += [f"--{section}.{name}", text]
+    return flags
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (this computer only unless you choose otherwise).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
+@_guarded
+def app(host: str, port: int) -> int:
+    """Start the app (Streamlit) at http://HOST:PORT, with its privacy settings, from any folder."""
+    if importlib.util.find_spec("streamlit") is None:
+        raise InputError(Issue("Streamlit is not installed: pip install streamlit (or make setup)"))
+    # Streamlit takes itself for a development copy when it is not under a folder named
+    # site-packages (pip install --target, a vendored copy) and then refuses --server.port.
+    command = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT), *streamlit_flags(STREAMLIT_CONFIG),
+               "--global.developmentMode", "false", "--server.address", host, "--server.port", str(port)]
+    sys.stdout.flush()
+    os.execv(sys.executable, command)  # the app replaces this process: signals reach it directly
+    return 0  # not reached
 
 
 def main() -> None:

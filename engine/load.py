@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Issue, RuleBaseError
+from .paths import DEFAULT_RULES_DIR
 from .yamlio import read_yaml
 
 FIXED_DOCUMENTS = ("ruleset.yaml", "code.yaml", "facts.yaml", "actions.yaml")
-DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ RULES_DIR = ROOT / "rules"
 SCENARIOS_DIR = ROOT / "scenarios"
 
 
-def pytest_configure(config) -> None:
-    config.addinivalue_line("markers", "slow: takes seconds (real processes, servers or browsers); still part of make test")
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes seconds to tens of seconds (real processes, servers, a wheel, a browser); still part of make test")
 
 
 @pytest.fixture(scope="session")

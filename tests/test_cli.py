@@ -151,3 +151,18 @@ def test_vocabulary_docs_are_generated_from_the_rules():
     assert result.returncode == 0
     assert (ROOT / "docs" / "VOCABULARY.md").read_text(encoding="utf-8") == result.stdout, \
         "docs/VOCABULARY.md is stale: regenerate it with `nacm-ethics vocabulary > docs/VOCABULARY.md`"
+
+
+def test_the_app_command_passes_the_privacy_settings_to_streamlit():
+    from engine.cli import streamlit_flags
+    from engine.paths import STREAMLIT_CONFIG
+
+    flags = streamlit_flags(STREAMLIT_CONFIG)
+    pairs = dict(zip(flags[::2], flags[1::2]))
+    assert pairs["--browser.gatherUsageStats"] == "false" and pairs["--server.address"] == "127.0.0.1"
+    assert pairs["--server.maxUploadSize"] == "1" and pairs["--server.headless"] == "true"
+
+
+def test_the_app_command_refuses_a_bad_port_without_a_traceback():
+    result = run("app", "--port", "0")
+    assert result.returncode == 2 and "Traceback" not in result.stderr and "--port" in result.stderr

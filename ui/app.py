@@ -1,20 +1,14 @@
-"""The app: `streamlit run ui/app.py` (or `make run`). Wires the pages; each page is thin.
+"""The app: `nacm-ethics app` (or `make run`, or `streamlit run ui/app.py` in a checkout). Wires the
+pages; each page is thin.
 
 Pages live in ui/views/ (not pages/, which older Streamlit would list on its own).
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # `streamlit run` puts ui/ on the path, not the checkout
-    sys.path.insert(0, str(ROOT))
-
-import streamlit as st  # noqa: E402
-
-import engine  # noqa: E402
-from ui import widgets  # noqa: E402
+import engine
+from ui import widgets
 
 st.set_page_config(page_title="NACM ethics decision support", page_icon=":material/balance:",
                    layout="centered", initial_sidebar_state="auto")

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Iterable
 
 from engine import Advisor
+from engine.paths import DEFAULT_SCENARIOS_DIR
 from engine.scenarios import (
     LEVELS, TOPICS, Scenario, ScenarioResult, collect_scenarios, parse_scenario, run_scenario,
 )
 from engine.yamlio import parse_yaml
 
-SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS_DIR = DEFAULT_SCENARIOS_DIR  # the checkout's scenarios/, or the installed copy
 
 
 @dataclass(frozen=True)

@@ -2,20 +2,16 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Any, Mapping
 
 import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import intake
+from ui.training import load_library
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from ui import intake  # noqa: E402
-from ui.training import load_library  # noqa: E402
 
 APP = str(ROOT / "ui" / "app.py")
 BADGE = re.compile(r"-badge\[:material/\w+: (Critical|Warning|Info): (IMMEDIATE|SOON|ROUTINE)\]  \n\*\*(.+?)\*\*")
