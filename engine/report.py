@@ -4,7 +4,8 @@ Built from the rule base and the engine's firing only, so it never depends on du
 Everything is sorted by a stated key (firing order is not a contract): commitments governing
 first, then also relevant, each by number; purposes by number; actions immediate -> soon ->
 routine, safety actions first, supporting actions last, then by the highest priority of the rules
-behind them, then in catalogue order; tensions by their pair; questions by rule priority.
+behind them, then in the order the author of that rule listed them, then in catalogue order;
+tensions by their pair; questions by rule priority.
 """
 from __future__ import annotations
 
@@ -300,6 +301,7 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
     urgencies = action_urgencies(rulebase, fired)
     action_reasons: dict[str, list[Because]] = {}
     action_priority: dict[str, int] = {}
+    author_position: dict[str, int] = {}  # place in the list of the highest-priority rule naming it
     replaced: dict[str, list[Because]] = {}
     for rule in ranked:
         for action_id in rule.replaces:
@@ -310,13 +312,17 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
             urgency = ref.urgency or rulebase.actions[ref.id].urgency
             action_reasons.setdefault(ref.id, []).append(
                 _because(rulebase, rule.id, facts, derived, ref.note, urgency))
-            action_priority[ref.id] = max(action_priority.get(ref.id, 0), rule.priority)
+            if rule.priority > action_priority.get(ref.id, -1):
+                action_priority[ref.id] = rule.priority
+                author_position[ref.id] = [r.id for r in rule.actions].index(ref.id)
     catalogue = list(rulebase.actions)
 
     def action_key(action_id: str) -> tuple:
         action = rulebase.actions[action_id]
+        # Within one urgency: safety first, supporting steps last, then the steps of the most
+        # specific (highest-priority) rule in the order its author listed them.
         return (URGENCIES.index(urgencies[action_id]), not action.safety, action.supporting,
-                -action_priority[action_id], catalogue.index(action_id))
+                -action_priority[action_id], author_position[action_id], catalogue.index(action_id))
 
     actions = []
     for action_id in sorted(urgencies, key=action_key):
