@@ -217,15 +217,15 @@ def order_advisor(tmp_path_factory):
     return engine.load(make_rules_dir(tmp_path_factory.mktemp("order"), ORDER_RULES))
 
 
-def test_actions_are_ordered_by_urgency_then_safety_then_priority_then_catalogue(order_advisor):
+def test_actions_are_ordered_by_urgency_then_safety_then_priority_then_the_authors_order(order_advisor):
     report = order_advisor.evaluate({"flag_b": True}, explore=False)
     assert [(a.id, a.urgency) for a in report.actions] == [
         ("report_to_authorities", "immediate"),  # safety first, whatever its rule's priority
         ("document", "immediate"),               # priority 95 (o.again) beats 90 (o.high)
         ("consult_supervisor", "immediate"),
         ("maintain_boundary", "soon"),
-        ("peer_support", "routine"),             # same rule: catalogue order, not the rule's order
-        ("reassess_needs", "routine"),
+        ("reassess_needs", "routine"),           # same rule: the order its author listed them in,
+        ("peer_support", "routine"),             # not the catalogue's (peer_support comes first there)
     ]
 
 

@@ -13,6 +13,8 @@ by scanning every text in the rule base. What is protected, in the terms of voca
 * no invented report: for a capable adult with no known duty there is no report_to_authorities;
   the steps are safety, help to report and respecting the choice, and, while the law is not
   known, finding it out today;
+* harm to a capable adult by a colleague or a provider: no invented report either, help to report
+  outside, and the agency acts on its staff whatever the adult decides;
 * duty to warn, a breach of confidentiality, only on its legal basis: the individual's own
   serious threat against someone identifiable, with the basis named in the advice;
 * the supervisor involved: consultation goes to the next level, never to the supervisor;
@@ -93,8 +95,16 @@ def with_trigger(facts: dict[str, Any], trigger: str) -> dict[str, Any]:
         facts = _abuse(_without(facts, "reporting_duty", "individual_age", "individual_is_minor", "abuse_timing"))
         kinds = [k for k in facts.get("who_at_risk") or [] if k != "child"]
         facts.update(victim_group="other_adult")
+        if facts.get("alleged_perpetrator") in ("colleague", "provider_or_staff"):
+            del facts["alleged_perpetrator"]  # the agency acts on its own staff: staff_harm below
         if "who_at_risk" in facts:
             facts["who_at_risk"] = kinds
+    elif trigger == "staff_harm_capable_adult":
+        facts = _abuse(_without(facts, "reporting_duty", "individual_age", "individual_is_minor", "abuse_timing"))
+        facts.update(victim_group="other_adult", alleged_perpetrator=facts.get("alleged_perpetrator") if facts.get(
+            "alleged_perpetrator") in ("colleague", "provider_or_staff") else "colleague")
+        if "who_at_risk" in facts:
+            facts["who_at_risk"] = [k for k in facts["who_at_risk"] if k != "child"]
     elif trigger == "serious_threat":
         facts.update(threat_to_others=True, threat_serious=True)
     elif trigger == "third_party_threat":
@@ -164,6 +174,19 @@ def check_no_invented_report(report: Report) -> None:
         assert law is not None and law.urgency == "immediate", report.action_ids
 
 
+def check_staff_harm_capable_adult(report: Report) -> None:
+    """Harm to a capable adult by a colleague or a provider: no invented report, the adult is
+    helped to report outside, and the agency acts on its staff (misconduct reported) whatever
+    the adult decides; while the law is not known, it is found out today."""
+    assert "report_to_authorities" not in report.action_ids, report.action_ids
+    assert "support_to_report" in report.action_ids, report.action_ids
+    already_raised = report.facts.get("concern_raised") is True and report.facts.get("concern_dismissed") is False
+    assert already_raised or "report_misconduct" in report.action_ids, report.action_ids
+    if report.facts.get("reporting_duty") is None:
+        law = report.action("check_jurisdiction_law")
+        assert law is not None and law.urgency == "immediate", report.action_ids
+
+
 def check_duty_to_warn_has_its_basis(report: Report) -> None:
     """Wherever duty_to_warn appears: the individual's own serious threat against someone who can
     be identified, and the advice names the legal basis."""
@@ -210,6 +233,7 @@ INVARIANTS = {
     "mandated_dependent_adult": check_mandated_report,
     "duty_known": check_mandated_report,
     "capable_adult": check_no_invented_report,
+    "staff_harm_capable_adult": check_staff_harm_capable_adult,
     "third_party_threat": check_third_party_threat,
     "supervisor_involved": check_supervisor_involved,
     "romance": check_romance,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 import engine
+from engine.model import URGENCIES
 from ui import intake
 
 from conftest import answer, unescape
@@ -79,7 +80,8 @@ def _urgency_raising_change(advisor):
                     before, after = advisor.evaluate(base), advisor.evaluate({**base, **more})
                 except engine.InputError:
                     continue
-                if engine.compare(before, after).urgency_changes:
+                changes = engine.compare(before, after).urgency_changes
+                if changes and all(URGENCIES.index(b) > URGENCIES.index(a) for _, b, a in changes):
                     return base, {k: v for k, v in more.items() if base.get(k) != v}
     # Contract facts: danger makes documenting a suspicion of abuse immediate.
     base, more = {"suspected_abuse": True}, {"imminent_danger": True}
