@@ -228,3 +228,60 @@ def test_the_emergency_line_is_on_first_paint_and_danger_shows_the_call_at_once(
     assert page.get_by_text(RB.actions["emergency_response"].label).first.is_visible()
     assert page.get_by_role("button", name="See the advice").count() == 1  # still not pressed
     page.context.close()
+
+
+def test_a_consultation_is_saved_found_discussed_and_exported_as_a_record(browser, app_url):
+    """The supervision path: save from Consult, find it on Review, record a note, the status and the
+    decision, and download the whole record."""
+    page = new_page(browser, WIDE)
+    consult_suspected_abuse(page, app_url)
+    title = "Bruise seen at a school pick-up"
+    page.get_by_role("textbox", name="A short title for this consultation", exact=False).fill(title)
+    page.keyboard.press("Enter")
+    page.get_by_role("textbox", name="Your name or role", exact=False).fill("Case manager")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Save for review").click()
+    page.get_by_text("Saved as consultation #", exact=False).wait_for()
+
+    page.goto(app_url + "/review")
+    page.get_by_role("textbox", name="Your name or role", exact=False).fill("Supervisor")
+    page.keyboard.press("Enter")
+    page.get_by_role("textbox", name="Words in the title, decision or outcome").fill("school pick-up")
+    page.keyboard.press("Enter")
+    page.get_by_text("1 of", exact=False).wait_for()
+    page.get_by_role("heading", name=title).wait_for()
+    assert page.get_by_text("saved by", exact=False).first.is_visible()
+
+    page.get_by_role("tab", name="Notes (0)").click()
+    page.get_by_role("textbox", name="Add a note from supervision", exact=False).fill("Report made within the hour.")
+    page.get_by_role("button", name="Add note").click()
+    page.get_by_role("tab", name="Notes (1)").wait_for()
+    page.get_by_role("tab", name="Notes (1)").click()
+    page.get_by_role("paragraph").filter(has_text="Report made within the hour.").first.wait_for()
+    assert page.get_by_text("Supervisor, 20", exact=False).first.is_visible()
+
+    page.get_by_role("tab", name="Decision and status").click()
+    page.get_by_role("radiogroup", name="Status").get_by_text("Discussed (talked through in supervision)").click()
+    page.get_by_role("textbox", name="Decision taken", exact=True).fill("Report confirmed; follow up next week.")
+    page.get_by_role("textbox", name="Outcome", exact=True).click()  # leaves the decision field, which commits it
+    page.get_by_role("button", name="Save the record").click()
+    page.get_by_text("The record of consultation #", exact=False).wait_for()
+    page.get_by_role("tab", name="Decision and status").click()
+    page.screenshot(path=str(ARTIFACTS / "review-record-1280.png"), full_page=True)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the record (Markdown)").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("supervision-record-") and "school" not in download.suggested_filename
+    target = ARTIFACTS / "supervision-record.md"
+    download.save_as(target)
+    text = target.read_text(encoding="utf-8")
+    for expected in ("Saved by Case manager", "Status: Discussed", "Report confirmed; follow up next week.",
+                     "Supervisor, 20", "Report made within the hour.", REPORT.label):
+        assert expected in text, expected
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the record (PDF)").click()
+    target = ARTIFACTS / "supervision-record.pdf"
+    download_info.value.save_as(target)
+    assert target.read_bytes().startswith(b"%PDF-")
+    page.context.close()

@@ -75,10 +75,9 @@ by_id = {c.id: c for c in found}
 pick_key = f"{P}.pick"
 if st.session_state.get(pick_key) not in by_id:
     st.session_state.pop(pick_key, None)
+# Only what never changes in an option's words (the browser keeps an option's first wording).
 chosen = st.selectbox("Open", list(by_id), key=pick_key,
-                      format_func=lambda i: f"#{i} · {by_id[i].created_at[:10]} · {by_id[i].title}"
-                                            f" · {rec.STATUS_WORDS.get(by_id[i].status, by_id[i].status)}"
-                                            f" · {by_id[i].note_count} note(s)")
+                      format_func=lambda i: f"#{i} · {by_id[i].created_at[:10]} · {by_id[i].title}")
 item = by_id[chosen]
 
 # --- the record -----------------------------------------------------------------------------------
