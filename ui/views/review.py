@@ -10,7 +10,8 @@ import streamlit as st
 import engine
 from ui import record as rec
 from ui import widgets
-from ui.storage import STATUSES, Query
+from ui.feedback import JUDGEMENT_WORDS
+from ui.storage import JUDGEMENTS, STATUSES, Query
 from ui.widgets import md
 
 P = "review"
@@ -102,8 +103,10 @@ if st.button("Ask “what if?” from here", key=f"{P}.whatif", icon=":material/
     widgets.start_what_if(item.facts, f"saved consultation #{item.id}")
 
 changed_tab = "What changed" + (" (!)" if diff is not None and not diff.is_empty else "")
-report_tab, changed, record_tab, notes_tab, facts_tab = st.tabs(
-    ["Report", changed_tab, "Decision and status", f"Notes ({len(notes)})", "Answers"])
+judged = {f.action_id: f for f in store.feedback(item.id)}
+report_tab, changed, record_tab, notes_tab, feedback_tab, facts_tab = st.tabs(
+    ["Report", changed_tab, "Decision and status", f"Notes ({len(notes)})",
+     f"Feedback on the advice ({len(judged)})", "Answers"])
 with report_tab:
     widgets.show_report(report, rb)
     widgets.downloads(report, item.title, key=f"{P}.download")
@@ -196,6 +199,45 @@ with notes_tab:
     st.button("Add note", key=f"{P}.add_note", on_click=add_note, icon=":material/note_add:")
     if error := st.session_state.pop(f"{P}.note_error", None):
         st.error(md(error))
+
+with feedback_tab:
+    st.markdown("For each recommended action: was it planned, done, or did it not apply here? Say why when it "
+                "did not apply: trainers and supervisors read the reasons, per rule, on the **Advice feedback** page.")
+    choices = ["", *JUDGEMENTS]
+    for action in report.actions:
+        pick_key_, reason_key = f"{P}.fb.{item.id}.{action.id}", f"{P}.fbr.{item.id}.{action.id}"
+        earlier = judged.get(action.id)
+        st.session_state.setdefault(pick_key_, earlier.judgement if earlier else "")
+        st.session_state.setdefault(reason_key, earlier.reason if earlier else "")
+        with st.container(border=True):
+            st.markdown(f"{widgets.badge(action.urgency)} **{md(action.label)}**")
+            st.radio("Judgement", choices, key=pick_key_, horizontal=True, label_visibility="collapsed",
+                     format_func=lambda j: JUDGEMENT_WORDS.get(j, "Not judged yet"))
+            if st.session_state[pick_key_] == "not_applicable":
+                widgets.private_text("Why does it not apply here?", key=reason_key, max_chars=1000)
+            if earlier:
+                st.caption(f"{md(JUDGEMENT_WORDS[earlier.judgement])}, by {md(earlier.author or rec.NOT_GIVEN)}, "
+                           f"{rec.when(earlier.updated_at)}.")
+    if st.button("Save the feedback", key=f"{P}.save_feedback", icon=":material/save:", disabled=not you):
+        problems = []
+        for action in report.actions:
+            pick = st.session_state.get(f"{P}.fb.{item.id}.{action.id}") or None
+            reason = st.session_state.get(f"{P}.fbr.{item.id}.{action.id}", "")
+            earlier = judged.get(action.id)
+            if pick == (earlier.judgement if earlier else None) and (pick != "not_applicable" or reason == earlier.reason):
+                continue  # unchanged: the earlier judgement keeps its author and time
+            try:
+                store.set_feedback(item.id, action.id, pick, you, reason=reason if pick == "not_applicable" else "",
+                                   rules=tuple(b.rule for b in action.because))
+            except (ValueError, KeyError) as exc:
+                problems.append(f"{action.label}: {exc}")
+        if problems:
+            st.error("\n".join(f"- {md(p)}" for p in problems))
+        else:
+            st.session_state[f"{P}.done"] = f"The feedback on consultation #{item.id} was saved."
+            st.rerun()
+    if not you:
+        st.caption("Give your name or role at the top of the page to record feedback.")
 
 with facts_tab:
     widgets.facts_summary(rb, report.facts)
