@@ -77,6 +77,13 @@ def change_lines(rulebase: RuleBase, diff: ReportDiff) -> list[str]:
     return lines
 
 
+def versions(record: Consultation, now: Report) -> str:
+    """Which rules then and now: by version, or by sha256 when the version was not raised."""
+    if record.rules_version != now.version:
+        return f"version {record.rules_version} → {now.version}"
+    return f"version {now.version}, {record.rules_sha256[:12]} → {now.sha256[:12]}"
+
+
 def change_summary(record: Consultation, now: Report, diff: ReportDiff | None) -> str:
     if diff is None:
         return ("This consultation was saved before reports were kept with it, so what changed cannot be shown;"
@@ -84,9 +91,9 @@ def change_summary(record: Consultation, now: Report, diff: ReportDiff | None) -
     if record.rules_sha256 == now.sha256:
         return "The rules have not changed since it was saved: the advice is the same."
     if diff.is_empty and not diff.changed_facts:
-        return (f"The rules have changed since it was saved (version {record.rules_version} → {now.version}),"
+        return (f"The rules have changed since it was saved ({versions(record, now)}),"
                 " but the advice for these answers is the same.")
-    return (f"The rules have changed since it was saved (version {record.rules_version} → {now.version});"
+    return (f"The rules have changed since it was saved ({versions(record, now)});"
             " for these answers the advice changed as follows.")
 
 

@@ -87,7 +87,7 @@ def test_re_run_against_changed_rules_shows_what_changed_since_it_was_saved(app,
     assert any("rules have changed since this was saved" in w.value for w in app.warning)
     changed = tab(app, "What changed (!)")
     text = "\n".join(unescape(m.value) for m in changed.markdown)
-    assert f"version {older_advisor.version} → {advisor.version}" in text
+    assert f"version {advisor.version}, {older_advisor.sha256[:12]} → {advisor.sha256[:12]}" in text
     assert "REMOVED] action ~~" + advisor.rulebase.actions["self_care"].label in text
     assert "REMOVED] commitment ~~26." in text
     assert shown_actions(app) == [(a.urgency.upper(), a.label) for a in advisor.evaluate(FACTS).actions]

@@ -30,9 +30,12 @@ st.markdown("Consultations are saved only when someone chooses to, with a de-ide
             "notes from supervision, and ask “what if?”.")
 you = widgets.who_are_you("Your name or role (shown with your notes and changes)")
 
-for message in ("deleted", "done"):
-    if said := st.session_state.pop(f"{P}.{message}", None):
-        st.success(said, icon=":material/check:")  # our own words, with no typed text in them
+# One container whether or not there is news: the elements after it keep their place, so the open tab
+# stays open on the next run (Streamlit knows an element by its position).
+with st.container():
+    for message in ("deleted", "done"):
+        if said := st.session_state.pop(f"{P}.{message}", None):
+            st.success(said, icon=":material/check:")  # our own words, with no typed text in them
 
 everything = store.consultations()
 if not everything:
