@@ -18,6 +18,7 @@ PAGES = {
         st.Page("views/consult.py", title="Consult", icon=":material/support_agent:", default=True),
         st.Page("views/whatif.py", title="What if", icon=":material/compare_arrows:"),
         st.Page("views/review.py", title="Review", icon=":material/rate_review:"),
+        st.Page("views/feedback.py", title="Advice feedback", icon=":material/thumbs_up_down:"),
     ],
     "Learn": [
         st.Page("views/train.py", title="Train", icon=":material/school:"),

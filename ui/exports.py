@@ -11,10 +11,15 @@ from datetime import datetime, timezone
 from functools import partial
 from typing import Callable
 
-from engine.printable import to_pdf
-from engine.render import to_markdown
+from typing import Sequence
+
 from engine.model import RuleBase
+from engine.printable import outline_pdf, to_pdf
+from engine.render import outline_markdown, to_markdown
 from engine.report import Report
+
+from .record import record_outline
+from .storage import Consultation, Note
 
 
 @dataclass(frozen=True)
@@ -56,4 +61,20 @@ def exports(report: Report, rulebase: RuleBase, title: str | None = None,
         Export("Markdown", base + ".md", "text/markdown", utf8(partial(to_markdown, report, rulebase,
                                                                                title=title, stamp=when))),
         Export("JSON", base + ".json", "application/json", utf8(partial(to_json_export, report, title, now))),
+    ]
+
+
+def record_exports(record: Consultation, notes: Sequence[Note], report: Report, rulebase: RuleBase,
+                   now: datetime | None = None) -> list[Export]:
+    """The whole supervision record (the record, what changed, the notes, today's report) as PDF and
+    Markdown. The file name carries the record's number and the date, never its title."""
+    now = now or datetime.now(timezone.utc)
+    base = f"supervision-record-{record.id}-{now.astimezone(timezone.utc):%Y-%m-%d-%H%M}"
+
+    def doc():
+        return record_outline(record, notes, report, rulebase, stamp(now))
+
+    return [
+        Export("PDF", base + ".pdf", "application/pdf", lambda: outline_pdf(doc())),
+        Export("Markdown", base + ".md", "text/markdown", lambda: outline_markdown(doc()).encode("utf-8")),
     ]

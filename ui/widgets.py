@@ -17,7 +17,7 @@ from engine.report import Report, ReportDiff
 from engine.words import URGENCY_WORDS
 
 from . import intake
-from .exports import exports
+from .exports import exports, record_exports
 from .privacy import ADVICE, identifying_details
 from .storage import StorageError, Store, configured_url
 from .storage.location import shown
@@ -371,6 +371,29 @@ def downloads(report: Report, title: str, key: str) -> None:
             st.download_button(f"Download {export.label}", export.make, file_name=export.file_name,
                                mime=export.mime, key=f"{key}.{export.label.lower()}", on_click="ignore",
                                icon=":material/download:", width="stretch")
+
+
+def record_downloads(record, notes, report: Report, key: str) -> None:
+    """The whole supervision record as PDF and Markdown."""
+    columns = st.columns(2)
+    for column, export in zip(columns, record_exports(record, notes, report, advisor().rulebase)):
+        with column:
+            st.download_button(f"Download the record ({export.label})", export.make, file_name=export.file_name,
+                               mime=export.mime, key=f"{key}.{export.label.lower()}", on_click="ignore",
+                               icon=":material/download:", width="stretch")
+
+
+YOU_KEY = "you.name"  # one name or role for the whole session, on every page that asks
+
+
+def who_are_you(label: str = "Your name or role") -> str:
+    """Who is saving or writing: a name or a role, asked once and kept for the session. It is not a
+    sign-in: it says who wrote what, and lets a person change only their own notes."""
+    key = restore(YOU_KEY, "")
+    value = st.text_input(label, key=key, max_chars=80, placeholder="for example “J. Rivera” or “supervisor”",
+                          help="Shown with what you save and write, so that others know who wrote it.")
+    remember(key)
+    return " ".join((value or "").split())
 
 
 # --- what if --------------------------------------------------------------------------------------

@@ -50,8 +50,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("e2e")
+def e2e_tmp(tmp_path_factory) -> Path:
+    """The app's folder for this module: its database is e2e_tmp / "consultations.sqlite3"."""
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="module")
+def app_url(e2e_tmp):
+    tmp = e2e_tmp
     port = free_port()
     streamlit = Path(sys.executable).with_name("streamlit")
     command = [str(streamlit)] if streamlit.exists() else [sys.executable, "-m", "streamlit"]
@@ -227,4 +233,118 @@ def test_the_emergency_line_is_on_first_paint_and_danger_shows_the_call_at_once(
     page.get_by_role("heading", name="Act now").wait_for()  # no button pressed
     assert page.get_by_text(RB.actions["emergency_response"].label).first.is_visible()
     assert page.get_by_role("button", name="See the advice").count() == 1  # still not pressed
+    page.context.close()
+
+
+def test_a_consultation_is_saved_found_discussed_and_exported_as_a_record(browser, app_url):
+    """The supervision path: save from Consult, find it on Review, record a note, the status and the
+    decision, and download the whole record."""
+    page = new_page(browser, WIDE)
+    consult_suspected_abuse(page, app_url)
+    title = "Bruise seen at a school pick-up"
+    page.get_by_role("textbox", name="A short title for this consultation", exact=False).fill(title)
+    page.keyboard.press("Enter")
+    page.get_by_role("textbox", name="Your name or role", exact=False).fill("Case manager")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Save for review").click()
+    page.get_by_text("Saved as consultation #", exact=False).wait_for()
+
+    page.goto(app_url + "/review")
+    page.get_by_role("textbox", name="Your name or role", exact=False).fill("Supervisor")
+    page.keyboard.press("Enter")
+    page.get_by_role("textbox", name="Words in the title, decision or outcome").fill("school pick-up")
+    page.keyboard.press("Enter")
+    page.get_by_text("1 of", exact=False).wait_for()
+    page.get_by_role("heading", name=title).wait_for()
+    assert page.get_by_text("saved by", exact=False).first.is_visible()
+
+    page.get_by_role("tab", name="Notes (0)").click()
+    page.get_by_role("textbox", name="Add a note from supervision", exact=False).fill("Report made within the hour.")
+    page.get_by_role("button", name="Add note").click()
+    page.get_by_role("tab", name="Notes (1)").wait_for()
+    page.get_by_role("tab", name="Notes (1)").click()
+    page.get_by_role("paragraph").filter(has_text="Report made within the hour.").first.wait_for()
+    assert page.get_by_text("Supervisor, 20", exact=False).first.is_visible()
+
+    page.get_by_role("tab", name="Decision and status").click()
+    page.get_by_role("radiogroup", name="Status").get_by_text("Discussed (talked through in supervision)").click()
+    page.get_by_role("textbox", name="Decision taken", exact=True).fill("Report confirmed; follow up next week.")
+    page.get_by_role("textbox", name="Outcome", exact=True).click()  # leaves the decision field, which commits it
+    page.get_by_role("button", name="Save the record").click()
+    page.get_by_text("The record of consultation #", exact=False).wait_for()
+    page.get_by_role("tab", name="Decision and status").click()
+    page.screenshot(path=str(ARTIFACTS / "review-record-1280.png"))
+
+    page.get_by_role("tab", name="Feedback on the advice (0)").click()
+    # The first action of the report is the report to protective services (tested above).
+    page.get_by_role("radiogroup", name="Judgement").first.get_by_text("Done", exact=True).click()
+    page.get_by_role("button", name="Save the feedback").click()
+    page.get_by_text("The feedback on consultation #", exact=False).wait_for()
+    page.get_by_role("tab", name="Feedback on the advice (1)").wait_for()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the record (Markdown)").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("supervision-record-") and "school" not in download.suggested_filename
+    target = ARTIFACTS / "supervision-record.md"
+    download.save_as(target)
+    text = target.read_text(encoding="utf-8")
+    for expected in ("Saved by Case manager", "Status: Discussed", "Report confirmed; follow up next week.",
+                     "Supervisor, 20", "Report made within the hour.", REPORT.label):
+        assert expected in text, expected
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the record (PDF)").click()
+    target = ARTIFACTS / "supervision-record.pdf"
+    download_info.value.save_as(target)
+    assert target.read_bytes().startswith(b"%PDF-")
+    page.context.close()
+
+
+OLDER_RULE = """\
+rules:
+  - id: older.abuse_self_care
+    title: An older rule, since withdrawn
+    priority: 10
+    when:
+      all:
+        - suspected_abuse
+    cites:
+      - commitment: 26
+        why: A rule of an older rule base.
+    actions:
+      - self_care
+    examples:
+      fires:
+        - {suspected_abuse: true}
+      silent:
+        - {suspected_abuse: false}
+"""
+
+
+def test_a_consultation_saved_under_older_rules_shows_what_changed(browser, app_url, e2e_tmp, tmp_path):
+    """Re-run against today's rules: a consultation saved when the rule base had one more rule."""
+    from ui.storage import Store
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    (rules / "older.yaml").write_text(OLDER_RULE, encoding="utf-8")
+    older = engine.load(rules)
+    facts = {"suspected_abuse": True, "victim_group": "child"}
+    store = Store(e2e_tmp / "consultations.sqlite3")
+    consultation_id = store.save("Saved under the older rules", facts, older.version, older.sha256,
+                                 author="Case manager", report=older.evaluate(facts).to_dict())
+    store.close()
+    page = new_page(browser, WIDE)
+    page.goto(app_url + "/review")
+    page.get_by_role("textbox", name="Words in the title, decision or outcome").fill("older rules")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Saved under the older rules").wait_for()
+    page.get_by_text("The rules have changed since this was saved", exact=False).first.wait_for()
+    page.get_by_role("tab", name="What changed (!)").click()
+    removed = page.get_by_text(RB.actions["self_care"].label, exact=False).first
+    removed.wait_for()
+    panel = page.get_by_role("tabpanel").filter(has=removed).first
+    assert "REMOVED" in panel.inner_text() and "26." in panel.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "review-what-changed-1280.png"))
+    assert f"#{consultation_id}" in page.get_by_text("Consultation #", exact=False).first.inner_text()
     page.context.close()

@@ -111,3 +111,20 @@ def test_a_writer_killed_inside_a_save_leaves_no_half_of_it(store_url):
     assert len(store.consultations()) == 24  # the 25th, killed half-way, is not there at all
     assert store.save("After the crash", {}, "0.3.0", "d" * 64) > max(confirmed)
     store.close()
+
+
+@pytest.mark.slow
+def test_two_app_processes_saving_at_once_lose_nothing(store_url):
+    """A shared install: two processes write to one database at the same time, then both die."""
+    Store(store_url).close()
+    writers = [start_writer(store_url) for _ in range(2)]
+    confirmed: dict[int, int] = {}
+    try:
+        for writer in writers:
+            confirmed.update([parse(read_line(writer))])
+        time.sleep(0.5)
+    finally:
+        for writer in writers:
+            confirmed.update(kill(writer))
+    assert len(confirmed) > 2
+    check_intact(store_url, confirmed, kills=2).close()

@@ -113,3 +113,38 @@ def test_records_older_than_the_day_limit_use_the_time_they_were_saved(store):
     old = saved_on(store, "Old", date.today() - timedelta(days=10))
     store.update_record(old, "Supervisor", status="discussed")  # a later change does not make it newer
     assert store.purge_older_than(5) == 1
+
+
+def test_feedback_on_each_action_is_kept_once_and_withdrawn_on_request(store):
+    cid = store.save("Gift", {}, "0.3.0", "f" * 64)
+    store.set_feedback(cid, "decline_gift", "planned", "Case manager", rules=("gifts.substantial",))
+    store.set_feedback(cid, "decline_gift", "done", "Case manager", rules=("gifts.substantial",))
+    store.set_feedback(cid, "document", "not_applicable", "Supervisor", reason="Recorded in the case file already",
+                       rules=("gifts.token", "gifts.substantial"))
+    got = {f.action_id: f for f in store.feedback(cid)}
+    assert (got["decline_gift"].judgement, got["decline_gift"].rules) == ("done", ("gifts.substantial",))
+    assert (got["document"].judgement, got["document"].reason, got["document"].author) == (
+        "not_applicable", "Recorded in the case file already", "Supervisor")
+    assert got["document"].rules == ("gifts.substantial", "gifts.token")
+    store.set_feedback(cid, "decline_gift", None, "Case manager")
+    assert [f.action_id for f in store.feedback(cid)] == ["document"]
+
+
+def test_not_applicable_needs_a_reason_and_judgements_are_checked(store):
+    cid = store.save("Gift", {}, "0.3.0", "f" * 64)
+    with pytest.raises(ValueError, match="why"):
+        store.set_feedback(cid, "document", "not_applicable", "Supervisor", reason="  ")
+    with pytest.raises(ValueError, match="judgement"):
+        store.set_feedback(cid, "document", "maybe", "Supervisor")
+    with pytest.raises(ValueError, match="name or a role"):
+        store.set_feedback(cid, "document", "done", "")
+    with pytest.raises(KeyError):
+        store.set_feedback(cid + 5, "document", "done", "Supervisor")
+    assert store.feedback() == []
+
+
+def test_deleting_a_consultation_deletes_its_feedback(store):
+    cid = store.save("Gift", {}, "0.3.0", "f" * 64)
+    store.set_feedback(cid, "document", "not_applicable", "Supervisor", reason="no need")
+    store.delete(cid)
+    assert store.feedback() == []

@@ -139,19 +139,26 @@ def test_a_title_that_looks_identifying_is_warned_about(app, rulebase):
     assert not any("may identify" in w.value for w in app.warning)
 
 
-def test_saving_needs_a_title_and_keeps_facts_title_and_rules_version(app, rulebase, advisor, db_path):
+def test_saving_needs_a_title_and_a_name_and_keeps_the_whole_record(app, rulebase, advisor, db_path):
     from ui.storage import Store
 
-    answer(app, rulebase, {"suspected_abuse": True, "victim_group": "child"})
+    facts = {"suspected_abuse": True, "victim_group": "child"}
+    answer(app, rulebase, facts)
     app.button(key="consult.advise").click().run()
     assert app.button(key="consult.save").disabled
     app.text_input(key="consult.title").input("Bruise seen at a home visit").run()
+    assert app.button(key="consult.save").disabled  # who is saving it, too
+    app.text_input(key="you.name").input("  Case   manager ").run()
+    app.text_area(key="consult.first_note").input("Reported at once; what else should I do?").run()
     app.button(key="consult.save").click().run()
     assert any("Saved as consultation #1" in s.value for s in app.success)
     [saved] = Store(db_path).consultations()
-    assert (saved.title, dict(saved.facts)) == ("Bruise seen at a home visit",
-                                                {"suspected_abuse": True, "victim_group": "child"})
+    assert (saved.title, dict(saved.facts), saved.author, saved.status) == (
+        "Bruise seen at a home visit", facts, "Case manager", "new")
     assert (saved.rules_version, saved.rules_sha256) == (advisor.version, advisor.sha256)
+    assert saved.saved_report == advisor.evaluate(facts).to_dict()
+    [note] = Store(db_path).notes(saved.id)
+    assert (note.text, note.author) == ("Reported at once; what else should I do?", "Case manager")
 
 
 def test_saving_twice_keeps_one_consultation(app, rulebase, db_path):
@@ -160,6 +167,7 @@ def test_saving_twice_keeps_one_consultation(app, rulebase, db_path):
     answer(app, rulebase, {"gift_offered": True})
     app.button(key="consult.advise").click().run()
     app.text_input(key="consult.title").input("Token gift at a home visit").run()
+    app.text_input(key="you.name").input("Case manager").run()
     app.button(key="consult.save").click().run()
     app.button(key="consult.save").click().run()
     assert len(Store(db_path).consultations()) == 1

@@ -7,7 +7,7 @@ import engine
 
 from conftest import unescape
 
-PAGES = ["views/consult.py", "views/whatif.py", "views/review.py", "views/train.py", "views/library.py",
+PAGES = ["views/consult.py", "views/whatif.py", "views/review.py", "views/feedback.py", "views/train.py", "views/library.py",
          "views/about.py"]
 
 
@@ -60,3 +60,19 @@ def test_the_about_page_gives_the_rule_base_version_and_the_limits(app, advisor)
     assert advisor.version in text and advisor.sha256 in text
     assert "Its limits" in text and "How it decides" in text
     assert any(unescape(w.value) == engine.DISCLAIMER for w in app.warning)
+
+
+@pytest.mark.parametrize("url, says", [
+    ("mysql://someone@localhost/ethics", "PostgreSQL (postgresql://user@host:port/db)"),
+    ("postgresql://nobody@127.0.0.1:1/none", "could not be prepared"),
+])
+def test_a_database_that_cannot_be_used_is_an_error_card_not_a_traceback(app, monkeypatch, url, says):
+    monkeypatch.setenv("DATABASE_URL", url)
+    for page in ("views/review.py", "views/feedback.py"):
+        app.switch_page(page).run()
+        assert not app.exception, [e.value for e in app.exception]
+        [card] = app.error
+        assert "Saved consultations are not available" in card.value and says in unescape(card.value)
+    app.switch_page("views/consult.py").run()
+    assert not app.exception  # the advice itself still works
+    assert not any("not available" in e.value for e in app.error)

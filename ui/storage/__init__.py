@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from .location import ENV_VAR, URL_VAR, StorageError, configured_url, default_db_path, normalise
-from .store import NOTE_MAX, STATUSES, TITLE_MAX, Consultation, Note, Query, Store
+from .store import JUDGEMENTS, NOTE_MAX, STATUSES, TITLE_MAX, Consultation, Feedback, Note, Query, Store
 
-__all__ = ["ENV_VAR", "NOTE_MAX", "STATUSES", "TITLE_MAX", "URL_VAR", "Consultation", "Note", "Query", "StorageError", "Store",
+__all__ = ["ENV_VAR", "JUDGEMENTS", "Feedback", "NOTE_MAX", "STATUSES", "TITLE_MAX", "URL_VAR", "Consultation", "Note", "Query", "StorageError", "Store",
            "configured_url", "default_db_path", "normalise"]

@@ -22,13 +22,15 @@ from sqlalchemy.engine import URL
 from .database import migrate, open_engine
 from .location import configured_url, normalise, shown, sqlite_url
 from .retention import Schedule
-from .tables import consultation, note
+from .tables import action_feedback, consultation, note
 
 TITLE_MAX = 120
 NOTE_MAX = 4000
 AUTHOR_MAX = 80
 RECORD_TEXT_MAX = 4000  # a decision, an outcome
 STATUSES = ("new", "discussed", "closed")
+JUDGEMENTS = ("planned", "done", "not_applicable")
+REASON_MAX = 1000
 
 
 def now_iso() -> str:
@@ -66,6 +68,19 @@ class Consultation:
     updated_at: str | None = None
     updated_by: str = ""
     saved_report: Mapping[str, Any] | None = None  # the report JSON as given when it was saved
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One judgement on one recommended action of a saved consultation."""
+
+    consultation_id: int
+    action_id: str
+    judgement: str  # one of JUDGEMENTS
+    reason: str
+    rules: tuple[str, ...]  # the rules that recommended the action when it was judged
+    author: str
+    updated_at: str
 
 
 @dataclass(frozen=True)
@@ -240,6 +255,7 @@ class Store:
     def delete(self, consultation_id: int) -> None:
         """Delete a consultation and its notes for good (see erase())."""
         with self.engine.begin() as db:
+            db.execute(delete(action_feedback).where(action_feedback.c.consultation_id == consultation_id))
             db.execute(delete(note).where(note.c.consultation_id == consultation_id))
             db.execute(delete(consultation).where(consultation.c.id == consultation_id))
         self.erase()
@@ -252,13 +268,14 @@ class Store:
             if self.backend == "sqlite":
                 db.connection.driver_connection.execute("VACUUM")  # outside any transaction
             else:
-                db.exec_driver_sql("VACUUM note, consultation")
+                db.exec_driver_sql("VACUUM action_feedback, note, consultation")
 
     def purge_older_than(self, days: int, now: datetime | None = None) -> int:
         """Delete for good every consultation saved more than `days` days ago; return how many."""
         cutoff = ((now or datetime.now(timezone.utc)) - timedelta(days=days)).astimezone(timezone.utc)
         old = select(consultation.c.id).where(consultation.c.created_at < cutoff.isoformat(timespec="seconds"))
         with self.engine.begin() as db:
+            db.execute(delete(action_feedback).where(action_feedback.c.consultation_id.in_(old)))
             db.execute(delete(note).where(note.c.consultation_id.in_(old)))
             removed = db.execute(delete(consultation).where(consultation.c.id.in_(old))).rowcount
         if removed:
@@ -315,6 +332,41 @@ class Store:
             rows = db.execute(select(note).where(note.c.consultation_id == consultation_id)
                               .order_by(note.c.created_at, note.c.id)).mappings().all()
         return [self._note(r) for r in rows]
+
+    # --- feedback on the advice ---------------------------------------------------------------------
+
+    def set_feedback(self, consultation_id: int, action_id: str, judgement: str | None, author: str,
+                     reason: str = "", rules: tuple[str, ...] = ()) -> None:
+        """Record (or, with judgement None, withdraw) the judgement on one action, in one transaction.
+        "Not applicable" needs a reason: it is what trainers learn from."""
+        author = clean_author(author)
+        reason = clean_record_text(reason, "reason")
+        if len(reason) > REASON_MAX:
+            raise ValueError(f"the reason is longer than {REASON_MAX} characters")
+        if judgement is not None and judgement not in JUDGEMENTS:
+            raise ValueError(f"the judgement must be one of {', '.join(JUDGEMENTS)}")
+        if judgement == "not_applicable" and not reason:
+            raise ValueError("say why the action does not apply: the reason is what improves the advice")
+        with self.engine.begin() as db:
+            if db.execute(select(consultation.c.id).where(consultation.c.id == consultation_id)).first() is None:
+                raise KeyError(consultation_id)
+            db.execute(delete(action_feedback).where(action_feedback.c.consultation_id == consultation_id,
+                                                     action_feedback.c.action_id == action_id))
+            if judgement is not None:
+                db.execute(insert(action_feedback).values(
+                    consultation_id=consultation_id, action_id=action_id, judgement=judgement,
+                    reason=reason if judgement == "not_applicable" else "",
+                    rules_json=json.dumps(sorted(rules)), author=author, updated_at=now_iso()))
+
+    def feedback(self, consultation_id: int | None = None) -> list[Feedback]:
+        """The judgements on one consultation's actions, or on every consultation's (oldest first)."""
+        statement = select(action_feedback).order_by(action_feedback.c.updated_at, action_feedback.c.id)
+        if consultation_id is not None:
+            statement = statement.where(action_feedback.c.consultation_id == consultation_id)
+        with self.engine.begin() as db:
+            rows = db.execute(statement).mappings().all()
+        return [Feedback(r["consultation_id"], r["action_id"], r["judgement"], r["reason"],
+                         tuple(json.loads(r["rules_json"])), r["author"], r["updated_at"]) for r in rows]
 
     @staticmethod
     def _note(row: RowMapping) -> Note:

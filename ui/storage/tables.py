@@ -7,7 +7,7 @@ version of the app wrote them: they sort as text on every backend.
 """
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, Table, Text, text
+from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, Table, Text, UniqueConstraint, text
 
 metadata = MetaData()
 
@@ -43,5 +43,20 @@ note = Table(
     Column("edited_at", Text),
     Column("previous_text", Text),  # the wording before the last edit
     Index("note_by_consultation", "consultation_id"),
+    sqlite_autoincrement=True,
+)
+
+# 0003: feedback on the advice, one judgement per recommended action of a consultation
+action_feedback = Table(
+    "action_feedback", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("consultation_id", Integer, ForeignKey("consultation.id", ondelete="CASCADE"), nullable=False),
+    Column("action_id", Text, nullable=False),
+    Column("judgement", Text, nullable=False),  # planned | done | not_applicable
+    Column("reason", Text, nullable=False, server_default=text("''")),
+    Column("rules_json", Text, nullable=False, server_default=text("'[]'")),  # the rules behind the action then
+    Column("author", Text, nullable=False, server_default=text("''")),
+    Column("updated_at", Text, nullable=False),
+    UniqueConstraint("consultation_id", "action_id", name="one_judgement_per_action"),
     sqlite_autoincrement=True,
 )

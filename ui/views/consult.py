@@ -58,24 +58,31 @@ title = widgets.private_text("A short title for this consultation (optional for 
                              key=title_key)
 widgets.remember(title_key)
 widgets.downloads(report, title, key=f"{P}.download")
-st.markdown("Save it so that your supervisor can review it with you. Only the answers, the title and the "
-            "rules version are kept, on this computer; the report is derived again when it is opened.")
+st.markdown("Save it so that your supervisor can review it with you. The answers, the title, who saved it, the "
+            "rules version and the report as given now are kept; on the Review page the report is derived again "
+            "with the rules of the day, and what changed is shown.")
+you = widgets.who_are_you()
+note_key = widgets.restore(f"{P}.first_note", "")
+first_note = widgets.private_text("A note for your supervisor (optional; keep it de-identified)", key=note_key,
+                                  area=True, max_chars=4000)
+widgets.remember(note_key)
 # The same title and answers saved twice are one consultation, not two.
 what = (" ".join(title.split()), tuple(sorted((k, str(v)) for k, v in facts.items())))
 already = st.session_state.get(f"{P}.saved", {}).get(what)
-if st.button("Save for review", key=f"{P}.save", icon=":material/save:", disabled=not title.strip()):
+if st.button("Save for review", key=f"{P}.save", icon=":material/save:", disabled=not (title.strip() and you)):
     if already:
         st.info(f"Already saved as consultation #{already}; nothing has changed since.", icon=":material/check:")
     else:
         try:
-            saved = widgets.store().save(title, facts, advisor.version, advisor.sha256)
+            saved = widgets.store().save(title, facts, advisor.version, advisor.sha256, note_text=first_note,
+                                         author=you, report=report.to_dict())
         except ValueError as exc:
             st.error(md(exc))
         else:
             st.session_state.setdefault(f"{P}.saved", {})[what] = saved
             st.success(f"Saved as consultation #{saved}. It is listed on the Review page.", icon=":material/check:")
-if not title.strip():
-    st.caption("Type a short, de-identified title to save this consultation.")
+if not (title.strip() and you):
+    st.caption("Type a short, de-identified title and your name or role to save this consultation.")
 
 st.divider()
 if st.button("Start a new consultation", key=f"{P}.reset", icon=":material/restart_alt:"):
