@@ -189,6 +189,9 @@ class Citation:
     number: int
     why: str
     governs: bool = True  # for a commitment: does it govern the situation, or is it also relevant?
+    # For a commitment cited with role "fallback": it governs only a report where nothing else
+    # does (consultation when you are unsure is the point only when nothing more specific is).
+    fallback: bool = False
 
 
 @dataclass(frozen=True)

@@ -291,6 +291,11 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
             target.setdefault(cite.number, []).append(_because(rulebase, rule.id, facts, derived, cite.why))
             if cite.kind == "commitment" and cite.governs:
                 governed_by.setdefault(cite.number, set()).add(rule.id)
+    if not governed_by:  # nothing more specific governs: the fallback citations do
+        for rule in ranked:
+            for cite in rule.cites:
+                if cite.kind == "commitment" and cite.fallback:
+                    governed_by.setdefault(cite.number, set()).add(rule.id)
     # A governing commitment's reasons lead with the rules that make it govern.
     for number, reasons in commitments.items():
         reasons.sort(key=lambda b: b.rule not in governed_by.get(number, ()))

@@ -132,7 +132,7 @@ class ActionsDoc(StrictModel):
 class CiteDoc(StrictModel):
     commitment: Optional[int] = None
     purpose: Optional[int] = None
-    role: Optional[Literal["governs", "also"]] = None
+    role: Optional[Literal["governs", "also", "fallback"]] = None
     why: str
 
 
@@ -707,7 +707,7 @@ def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
                     if any(x.kind == kind and x.number == number for x in cites):
                         place.add(f"{kind} {number} is cited twice", cloc, owner, _dotted(("cites", ci)))
                     governs = kind == "commitment" and ((c.role == "governs") if c.role else number not in generic)
-                    cites.append(Citation(kind, number, c.why.strip(), governs))
+                    cites.append(Citation(kind, number, c.why.strip(), governs, fallback=c.role == "fallback"))
             refs = []
             for ai, a in enumerate(r.actions):
                 aloc = loc + ("actions", ai)

@@ -312,3 +312,31 @@ def test_a_condition_that_expands_beyond_the_engine_envelope_is_refused_by_name(
         engine.load(make_rules_dir(tmp_path, rule))
     (line,) = err.value.lines()
     assert line.startswith("rules/test.yaml:") and "rule huge.rule: when:" in line and "split it" in line
+
+
+FALLBACK_RULES = CHAIN_RULES + """\
+  - id: r.unsure
+    title: unsure
+    when: {fact: colour, equals: red}
+    cites:
+      - {commitment: 15, role: fallback, why: Ask when unsure.}
+  - id: r.boundary
+    title: a boundary
+    when: flag_b
+    cites:
+      - {commitment: 8, why: The exploitation is the point.}
+"""
+
+
+@pytest.fixture(scope="module")
+def fallback_advisor(tmp_path_factory):
+    return engine.load(make_rules_dir(tmp_path_factory.mktemp("fallback"), FALLBACK_RULES))
+
+
+def test_a_fallback_citation_governs_only_where_nothing_else_does(fallback_advisor):
+    alone = fallback_advisor.evaluate({"colour": "red"}, explore=False)
+    assert [c.number for c in alone.governing] == [15]
+    beside = fallback_advisor.evaluate({"colour": "red", "flag_b": True}, explore=False)
+    assert [c.number for c in beside.governing] == [8]
+    assert [c.number for c in beside.also_relevant] == [15]
+    assert [c["role"] for c in beside.to_dict()["commitments"]] == ["governing", "also_relevant"]
