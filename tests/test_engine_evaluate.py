@@ -340,3 +340,30 @@ def test_a_fallback_citation_governs_only_where_nothing_else_does(fallback_advis
     assert [c.number for c in beside.governing] == [8]
     assert [c.number for c in beside.also_relevant] == [15]
     assert [c["role"] for c in beside.to_dict()["commitments"]] == ["governing", "also_relevant"]
+
+
+SUPPORTING_RULES = CHAIN_RULES + """\
+  - id: s.consult_now
+    title: the supervisor now
+    priority: 80
+    when: flag_b
+    actions:
+      - {id: consult_supervisor, urgency: immediate}
+      - document
+  - id: s.assess
+    title: assess, from a less specific rule
+    priority: 20
+    when: flag_b
+    actions: [assess_risk_directly, maintain_boundary]
+"""
+
+
+def test_a_supporting_step_made_immediate_keeps_its_rules_rank(tmp_path):
+    advisor = engine.load(make_rules_dir(tmp_path, SUPPORTING_RULES))
+    report = advisor.evaluate({"flag_b": True}, explore=False)
+    assert [(a.id, a.urgency) for a in report.actions] == [
+        ("consult_supervisor", "immediate"),   # supporting, but immediate: ranked by its rule
+        ("assess_risk_directly", "immediate"),
+        ("maintain_boundary", "soon"),
+        ("document", "routine"),               # supporting at its usual urgency: last
+    ]
