@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .errors import FactsError, Issue, did_you_mean
-from .model import Fact, RuleBase, shown, value_problem
+from .messages import value_problem
+from .model import Fact, RuleBase, shown
 from .yamlio import line_at
 
 

@@ -11,7 +11,6 @@ from functools import cached_property
 
 from typing import Any, Mapping, Union
 
-from .errors import did_you_mean
 
 URGENCIES = ("immediate", "soon", "routine")
 FACT_TYPES = ("bool", "enum", "list", "int")
@@ -93,6 +92,7 @@ class Fact:
     unit: str = ""
     derived: bool = False  # concluded by rules, never asked
     unanswered: tuple[str, ...] = ()  # retired values accepted in input and read as "not known"
+    line: int = field(default=0, compare=False)  # where it is declared in facts.yaml (authoring checks cite it)
 
     @property
     def value_ids(self) -> tuple[str, ...]:
@@ -118,6 +118,7 @@ class Action:
     # Telling, checking and recording (consult the supervisor, document): listed after the steps
     # that meet the situation itself, within the same urgency.
     supporting: bool = False
+    line: int = field(default=0, compare=False)  # where it is declared in actions.yaml
 
 
 # --- conditions -------------------------------------------------------------------------------
@@ -281,25 +282,6 @@ def shown(value: Any, limit: int = 60) -> str:
     except ValueError:  # an integer too long for Python to print
         return "a number too long to show"
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def value_problem(fact: Fact, value: Any) -> str | None:
-    """Why a value does not fit a fact, or None when it does. For a list fact, `value` is one item."""
-    if fact.type == "bool":
-        if not isinstance(value, bool):
-            return f"'{fact.id}' is true or false, got {shown(value)}"
-    elif fact.type in ("enum", "list"):
-        if not isinstance(value, str) or value not in fact.value_ids:
-            return (f"{shown(value)} is not a value of '{fact.id}'{did_you_mean(value, fact.value_ids)};"
-                    f" allowed: {', '.join(fact.value_ids)}")
-    elif fact.type == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            return f"'{fact.id}' is a whole number, got {shown(value)}"
-        if fact.minimum is not None and value < fact.minimum:
-            return f"'{fact.id}' is at least {fact.minimum}, got {shown(value)}"
-        if fact.maximum is not None and value > fact.maximum:
-            return f"'{fact.id}' is at most {fact.maximum}, got {shown(value)}"
-    return None
 
 
 def derivation_layers(rules: list[Rule] | tuple[Rule, ...]) -> dict[str, int]:

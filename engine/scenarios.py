@@ -38,7 +38,7 @@ from .facts import CheckedFacts, check_facts
 from .load import Document
 from .model import RuleBase
 from .report import Report
-from .validate import Locator, check_shape, StrictModel
+from .schema import Locator, StrictModel, check_shape
 from .yamlio import read_yaml
 
 TOPICS = (
@@ -109,10 +109,12 @@ class Scenario:
     review: str = ""  # an independent reviewer's disagreement with this key, kept for discussion
 
 
-def parse_scenario(data: Any, source: str, rulebase: RuleBase) -> Scenario:
-    """Check one scenario document against the rule base; raise ScenarioError listing problems."""
+def parse_scenario(data: Any, source: str, rulebase: RuleBase, file: Path | None = None,
+                   text: str | None = None) -> Scenario:
+    """Check one scenario document against the rule base; raise ScenarioError listing problems.
+    `file` or `text` (an upload) lets a problem quote the author's line of YAML."""
     issues: list[Issue] = []
-    doc = Document(source, data)
+    doc = Document(source, data, file, text)
     parsed: ScenarioDoc | None = check_shape(doc, ScenarioDoc, issues)
     if parsed is None:
         raise ScenarioError(issues)
@@ -184,7 +186,7 @@ def parse_scenario(data: Any, source: str, rulebase: RuleBase) -> Scenario:
 
 def read_scenario(path: Path | str, rulebase: RuleBase) -> Scenario:
     path = Path(path)
-    return parse_scenario(read_yaml(path, str(path)), str(path), rulebase)
+    return parse_scenario(read_yaml(path, str(path)), str(path), rulebase, file=path)
 
 
 def collect_scenarios(directory: Path | str, rulebase: RuleBase) -> tuple[list[Scenario], list[Issue]]:

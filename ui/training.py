@@ -48,7 +48,7 @@ def load_library(advisor: Advisor, directory: Path = SCENARIOS_DIR) -> ScenarioL
 
 def parse_uploaded(advisor: Advisor, text: str, name: str) -> Scenario:
     """A trainer's own scenario file; raises InputError listing every problem (file, line, field)."""
-    return parse_scenario(parse_yaml(text, name), name, advisor.rulebase)
+    return parse_scenario(parse_yaml(text, name), name, advisor.rulebase, text=text)
 
 
 def scenario_commitments(scenario: Scenario) -> tuple[int, ...]:
