@@ -191,6 +191,10 @@ def check(scenarios_dir: Path | None, rules_dir: Path | None) -> int:
     """Validate, run the authoring checks (each rule's examples, facts read, actions used, public
     ids kept, safety first) and every scenario; each problem is one line with file:line."""
     advisor = load(rules_dir)
+    for warning in advisor.rulebase.warnings:  # worth a look, not a reason to refuse the rules
+        click.echo(f"warning: {warning}")
+        if warning.excerpt:
+            click.echo(warning.excerpt)
     findings = authoring_findings(advisor)
     for finding in findings:
         click.echo(f"problem: {finding}")
@@ -200,7 +204,8 @@ def check(scenarios_dir: Path | None, rules_dir: Path | None) -> int:
         for problem in result.problems:
             click.echo(f"problem: {result.scenario.path}: scenario {result.scenario.id}: {problem}")
     rb = advisor.rulebase
-    click.echo(f"check: {len(rb.rules)} rules valid; {summary(findings)}; "
+    warned = f"; {len(rb.warnings)} warning(s)" if rb.warnings else ""
+    click.echo(f"check: {len(rb.rules)} rules valid{warned}; {summary(findings)}; "
                f"scenarios {len(results) - len(failed)} passed, {len(failed)} failed")
     return EXIT_SCENARIO_FAILED if findings or failed else 0
 

@@ -8,13 +8,16 @@
     can_ever_hold     whether some facts could make a condition true (static check)
     atom_holds        what one test means for one value of its fact
 
-A condition is a fact id (a yes/no fact that is true), a test `{fact: X, <op>: value}`, or
-`all: [...]`, `any: [...]`, `not: ...` over conditions.
+A condition is a fact id (a yes/no fact that is true), the name of a named condition (a
+rule file's `definitions:`), a test `{fact: X, <op>: value}`, or `all: [...]`, `any: [...]`,
+`not: ...` over conditions. A number in a test may be the name of a parameter (ruleset.yaml
+`parameters:`), such as `{fact: individual_age, lt: age_of_majority}`.
 """
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
 
 from .messages import got, inline, kind_of, say, suggestion, test_example, value_problem
 from .model import NUMERIC_OPS, AllOf, AnyOf, Atom, Condition, Fact, Not
@@ -35,16 +38,47 @@ MAX_DNF_TERMS = 512  # past this the never-holds check is skipped rather than sl
 Report = Callable[..., None]
 
 
+@dataclass(frozen=True)
+class Names:
+    """What a condition may refer to by name besides facts: named conditions and parameters.
+
+    `resolve(name)` gives a named condition's parsed condition, or None and why not (it loops,
+    or has problems of its own). `written`, when given, collects every condition as the author
+    wrote it, with its path (a named condition's own parts are not collected where it is used):
+    the repeated-condition check reads it."""
+
+    conditions: Sequence[str] = ()
+    resolve: Callable[[str], tuple[Condition | None, str | None]] | None = None
+    parameters: Mapping[str, int] = field(default_factory=dict)
+    written: list | None = None
+
+
+NO_NAMES = Names()
+
+
+def _written(names: Names, cond: Condition | None, path: tuple) -> Condition | None:
+    if cond is not None and names.written is not None:
+        names.written.append((cond, path))
+    return cond
+
+
 def _ops(fact: Fact) -> str:
     return ", ".join(OPS_BY_TYPE[fact.type])
 
 
-def parse_condition(node: Any, facts: dict[str, Fact], report: Report, path: tuple = ()) -> Condition | None:
+def parse_condition(node: Any, facts: Mapping[str, Fact], report: Report, path: tuple = (),
+                    names: Names = NO_NAMES) -> Condition | None:
     """Parse a condition; report(message, path[, point]) for each problem; None when it is unusable."""
     if isinstance(node, str):
         fact = facts.get(node)
+        if fact is None and node in names.conditions and names.resolve is not None:
+            named, problem = names.resolve(node)
+            if named is None:
+                report(problem or say("named_condition_broken", name=node), path)
+            return named
         if fact is None:
-            report(say("unknown_fact", fact=node, suggestion=suggestion(node, facts, synonyms=False)), path)
+            known = list(facts) + list(names.conditions)
+            report(say("unknown_fact", fact=node, suggestion=suggestion(node, known, synonyms=False)), path)
             return None
         if fact.type != "bool":
             report(say("bare_fact_not_yes_no", fact=node, kind=kind_of(fact), example=test_example(fact)), path)
@@ -69,17 +103,17 @@ def parse_condition(node: Any, facts: dict[str, Fact], report: Report, path: tup
             if isinstance(body, list):
                 report(say("not_one_condition"), path + ("not",))
                 return None
-            inner = parse_condition(body, facts, report, path + ("not",))
-            return Not(inner) if inner is not None else None
+            inner = parse_condition(body, facts, report, path + ("not",), names)
+            return _written(names, Not(inner), path) if inner is not None else None
         if not isinstance(body, list) or not body:
             hint = (": write each condition as a '- ' item under it" if isinstance(body, (str, dict)) and body
                     else "")
             report(say("combinator_list", key=key, hint=hint), path + (key,))
             return None
-        items = [parse_condition(item, facts, report, path + (key, i)) for i, item in enumerate(body)]
+        items = [parse_condition(item, facts, report, path + (key, i), names) for i, item in enumerate(body)]
         if any(item is None for item in items):
             return None
-        return AllOf(tuple(items)) if key == "all" else AnyOf(tuple(items))
+        return _written(names, AllOf(tuple(items)) if key == "all" else AnyOf(tuple(items)), path)
     if "fact" not in node:
         unknown = next(iter(node))
         hint = ""
@@ -91,10 +125,10 @@ def parse_condition(node: Any, facts: dict[str, Fact], report: Report, path: tup
                    suggestion="" if hint else suggestion(unknown, ATOM_KEYS + COMBINATORS), hint=hint),
                path + (unknown,), "key")
         return None
-    return _parse_atom(node, facts, report, path)
+    return _written(names, _parse_atom(node, facts, report, path, names), path)
 
 
-def _parse_atom(node: dict, facts: dict[str, Fact], report: Report, path: tuple) -> Atom | None:
+def _parse_atom(node: dict, facts: Mapping[str, Fact], report: Report, path: tuple, names: Names) -> Atom | None:
     ok = True
     for key in node:
         if key not in ATOM_KEYS:
@@ -130,6 +164,9 @@ def _parse_atom(node: dict, facts: dict[str, Fact], report: Report, path: tuple)
             report(say("is_on_derived", fact=fact_id), where)
             return None
         return Atom(fact_id, value)
+    parameter = None
+    if fact.type == "int" and isinstance(value, str) and value in names.parameters:
+        parameter, value = value, names.parameters[value]
     if key == "equals":
         if isinstance(value, list):
             hint = ": for several values write one_of: [...]" if "one_of" in OPS_BY_TYPE[fact.type] else ""
@@ -139,7 +176,7 @@ def _parse_atom(node: dict, facts: dict[str, Fact], report: Report, path: tuple)
         if problem:
             report(problem, where)
             return None
-        return Atom(fact_id, "equals", value)
+        return Atom(fact_id, "equals", value, parameter)
     if key in ("one_of", "contains_any", "contains_all"):
         items = value if isinstance(value, list) else [value] if key != "one_of" else None
         if not items:
@@ -155,9 +192,13 @@ def _parse_atom(node: dict, facts: dict[str, Fact], report: Report, path: tuple)
     # numeric comparisons
     if isinstance(value, bool) or not isinstance(value, int):
         hint = " (write the number without quotes)" if isinstance(value, str) and value.strip().isdigit() else ""
+        if isinstance(value, str) and not hint:
+            close = suggestion(value, names.parameters, synonyms=False)
+            hint = (f"; no parameter has that name{close}" if names.parameters
+                    else "; a name here must be one of ruleset.yaml's parameters")
         report(say("compare_number", op=key, got=got(value), hint=hint), where)
         return None
-    return Atom(fact_id, key, value)
+    return Atom(fact_id, key, value, parameter)
 
 
 def _operator_hint(fact: Fact, op: str) -> str:
@@ -255,7 +296,28 @@ def fact_domain(fact: Fact, thresholds: Sequence[int] = ()) -> list[Any]:
     return [None, *sorted(points)]
 
 
-def can_ever_hold(cond: Condition, facts: dict[str, Fact]) -> bool:
+def holds(cond: Condition, values: Mapping[str, Any]) -> bool:
+    """Whether a condition holds for these facts (absent: not known). For checks on answers, such
+    as a yes/no fact's `agrees_with`; evaluation proper is the compiled engine's."""
+    if isinstance(cond, Atom):
+        value = values.get(cond.fact)
+        return atom_holds(cond, tuple(value) if isinstance(value, list) else value)
+    if isinstance(cond, Not):
+        return not holds(cond.item, values)
+    results = (holds(item, values) for item in cond.items)
+    return all(results) if isinstance(cond, AllOf) else any(results)
+
+
+def size(cond: Condition) -> int:
+    """How many tests a condition is made of."""
+    if isinstance(cond, Atom):
+        return 1
+    if isinstance(cond, Not):
+        return size(cond.item)
+    return sum(size(item) for item in cond.items)
+
+
+def can_ever_hold(cond: Condition, facts: Mapping[str, Fact]) -> bool:
     terms = literals(cond)
     if terms is None:
         return True  # too large to decide cheaply: give it the benefit of the doubt
@@ -275,5 +337,5 @@ def _satisfiable(fact: Fact, literals_of_fact: list[tuple[Atom, bool]]) -> bool:
     return any(all(atom_holds(a, v) == pos for a, pos in literals_of_fact) for v in fact_domain(fact, thresholds))
 
 
-__all__ = ["ATOM_KEYS", "COMBINATORS", "MAX_DNF_TERMS", "OPS_BY_TYPE", "TEST_KEYS", "atom_holds", "can_ever_hold",
-           "expand", "fact_domain", "literals", "parse_condition"]
+__all__ = ["ATOM_KEYS", "COMBINATORS", "MAX_DNF_TERMS", "NO_NAMES", "Names", "OPS_BY_TYPE", "TEST_KEYS", "atom_holds",
+           "can_ever_hold", "expand", "fact_domain", "holds", "literals", "parse_condition", "size"]

@@ -32,7 +32,7 @@ MESSAGES: dict[str, str] = {
     "too_few_items": "takes at least {limit} items, got {count}",
     "too_many_items": "takes at most {limit} items, got {count}",
     "does_not_fit": "this value does not fit here, got {got}",
-    "document_not_a_mapping": "expected a mapping with the keys {keys}, got {got}",
+    "document_not_a_mapping": "expected a mapping with {keys}, got {got}",
     # -- ids --
     "bad_id": "{what} '{value}' must be lower case letters, digits and underscores{dots}",
     "duplicate_id": "duplicate {what} '{value}'{first}",
@@ -74,6 +74,18 @@ MESSAGES: dict[str, str] = {
     "values_list": "'{op}' takes a non-empty list of values of '{fact}'{hint}",
     "compare_number": "'{op}' compares with a whole number, got {got}{hint}",
     "never_holds": "this condition can never hold (its tests contradict each other)",
+    "named_condition_broken": "the named condition '{name}' has a problem of its own (see its definition)",
+    # -- reuse: named conditions, parameters, agreement, topics --
+    "name_taken": "'{name}' is already {other}: a {what} needs a name of its own",
+    "definitions_loop": "named conditions loop: {chain}",
+    "definition_unused": "no rule uses this named condition: use it in a 'when' or remove it",
+    "condition_repeated": "this condition ({words}) is also written out in {others}: name it once under"
+                          " 'definitions:' and use its name in each",
+    "agrees_with_yes_no": "'agrees_with' is for yes/no facts: the answer must agree with the condition",
+    "agrees_with_itself": "'agrees_with' reads the fact itself: give a condition on other facts",
+    "agrees_with_derived": "'agrees_with' reads '{fact}', which the rules conclude; give a condition on answers",
+    "disagrees": "'{fact}' is {said}, but {others}: the answers disagree ('{fact}' is true exactly when {words})",
+    "unknown_topic": "unknown topic '{topic}'{suggestion}; allowed: {allowed}",
     # -- values of facts (conditions, examples, scenarios) --
     "not_true_false": "'{fact}' is true or false, got {got}{hint}",
     "not_a_value": "{got} is not a value of '{fact}'{suggestion}; allowed: {allowed}{hint}",

@@ -11,6 +11,8 @@ from functools import cached_property
 
 from typing import Any, Mapping, Union
 
+from .errors import Issue
+
 
 URGENCIES = ("immediate", "soon", "routine")
 FACT_TYPES = ("bool", "enum", "list", "int")
@@ -93,6 +95,9 @@ class Fact:
     derived: bool = False  # concluded by rules, never asked
     unanswered: tuple[str, ...] = ()  # retired values accepted in input and read as "not known"
     line: int = field(default=0, compare=False)  # where it is declared in facts.yaml (authoring checks cite it)
+    # For a yes/no fact: a condition on other facts it must agree with whenever they are all known
+    # ("under 18" and an age); a set of facts where they disagree is refused as a contradiction.
+    agrees_with: "Condition | None" = field(default=None, compare=False)
 
     @property
     def value_ids(self) -> tuple[str, ...]:
@@ -130,6 +135,7 @@ class Atom:
     fact: str
     op: str
     value: object = None
+    parameter: str | None = field(default=None, compare=False)  # the named parameter value came from
 
 
 @dataclass(frozen=True)
@@ -237,6 +243,39 @@ class Rule:
         return condition_facts(self.when)
 
 
+# --- reuse: named parameters and conditions, topics ------------------------------------------
+
+@dataclass(frozen=True)
+class Parameter:
+    """A threshold written once and referred to by name (the age of majority), with its meaning
+    and where it comes from, so that a change in the law is one change in one place."""
+
+    id: str
+    value: int
+    meaning: str
+    source: str = ""
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A named condition: written once under `definitions:`, used by name in any rule's `when`."""
+
+    id: str
+    meaning: str
+    when: Condition
+    file: str = ""
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A training topic a scenario belongs to (ruleset.yaml `topics:`)."""
+
+    id: str
+    title: str
+
+
 # --- the whole ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -252,6 +291,12 @@ class RuleBase:
     rules: tuple[Rule, ...]
     files: tuple[str, ...] = field(default=())
     generic_commitments: tuple[int, ...] = ()  # cited as "also relevant" unless a rule says they govern
+    parameters: Mapping[str, Parameter] = field(default_factory=dict)
+    definitions: Mapping[str, Definition] = field(default_factory=dict)
+    topics: tuple[Topic, ...] = ()
+    # What the validator points out without refusing the rules (a condition written out in
+    # several rules): `nacm-ethics check` shows them as warnings.
+    warnings: tuple[Issue, ...] = field(default=(), compare=False)
 
     def rule(self, rule_id: str) -> Rule:
         return self._rules_by_id[rule_id]

@@ -4,7 +4,7 @@ A scenario file (scenarios/*.yaml):
 
     id: abuse-child-bruise            # unique; the file name without .yaml is a good choice
     title: A bruise nobody explains
-    topic: suspected_abuse            # one of TOPICS
+    topic: suspected_abuse            # one of the topics of rules/ruleset.yaml
     level: introductory               # introductory | intermediate | advanced
     control: false                    # true: nothing serious is wrong (no immediate or safety action)
     narrative: |
@@ -36,16 +36,12 @@ from .errors import FactsError, InputError, Issue, ScenarioError, did_you_mean
 from .evaluate import Advisor
 from .facts import CheckedFacts, check_facts
 from .load import Document
+from .messages import say, suggestion
 from .model import RuleBase
 from .report import Report
 from .schema import Locator, StrictModel, check_shape
 from .yamlio import read_yaml
 
-TOPICS = (
-    "dual_relationship", "suspected_abuse", "colleague_impairment", "conflict_of_interest",
-    "confidentiality", "crisis_and_safety", "self_determination", "rights_and_advocacy",
-    "culture_and_values", "professional_practice", "control",
-)
 LEVELS = ("introductory", "intermediate", "advanced")
 
 
@@ -120,9 +116,11 @@ def parse_scenario(data: Any, source: str, rulebase: RuleBase, file: Path | None
         raise ScenarioError(issues)
     place = Locator(doc, issues)
     owner = f"scenario {parsed.id}"
-    if parsed.topic not in TOPICS:
-        place.add(f"unknown topic '{parsed.topic}'{did_you_mean(parsed.topic, TOPICS)}; allowed: "
-                  + ", ".join(TOPICS), ("topic",), owner, "topic")
+    topics = [t.id for t in rulebase.topics]
+    if parsed.topic not in topics:
+        place.add(say("unknown_topic", topic=parsed.topic, suggestion=suggestion(parsed.topic, topics, synonyms=False),
+                      allowed=", ".join(topics) or "none (the rules declare no topics: ruleset.yaml topics:)"),
+                  ("topic",), owner, "topic")
     checked = None
     try:
         checked = check_facts(rulebase, data["facts"], source, ("facts",))

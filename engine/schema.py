@@ -24,11 +24,27 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class ParameterDoc(StrictModel):
+    id: str
+    value: int
+    meaning: str
+    source: str = ""
+    comment: str = ""
+
+
+class TopicDoc(StrictModel):
+    id: str
+    title: str
+    comment: str = ""
+
+
 class RulesetDoc(StrictModel):
     name: str
     version: str
     description: str = ""
     generic_commitments: list[int] = []
+    parameters: list[ParameterDoc] = []
+    topics: list[TopicDoc] = []
     comment: str = ""
 
 
@@ -82,6 +98,7 @@ class FactDoc(StrictModel):
     max: Optional[int] = None
     unit: str = ""
     unanswered: list[str] = []  # retired values still accepted in saved scenarios, read as "not known"
+    agrees_with: Any = None  # a condition this yes/no answer must agree with (see model.Fact)
     comment: str = ""
 
 
@@ -161,8 +178,16 @@ class RuleDoc(StrictModel):
         return value
 
 
+class DefinitionDoc(StrictModel):
+    id: str
+    meaning: str
+    when: Any
+    comment: str = ""
+
+
 class RuleFileDoc(StrictModel):
-    rules: list[RuleDoc]
+    rules: list[RuleDoc] = []
+    definitions: list[DefinitionDoc] = []
     comment: str = ""
 
 
@@ -171,6 +196,7 @@ class RuleFileDoc(StrictModel):
 # Which item a location belongs to, by the list it sits in: ("rules", i) -> "rule <id>".
 OWNERS = {
     "rules": "rule", "facts": "fact", "derived": "derived fact", "groups": "group",
+    "definitions": "definition", "parameters": "parameter", "topics": "topic",
     "actions": "action", "purposes": "purpose", "sections": "section", "commitments": "commitment",
 }
 
@@ -356,7 +382,9 @@ def shape_message(model: type[BaseModel], error: dict) -> tuple[str, str]:
 def _document_keys(model: type[BaseModel]) -> str:
     required = [n for n, f in model.model_fields.items() if f.is_required()]
     optional = [n for n, f in model.model_fields.items() if not f.is_required()]
-    return ", ".join(required) + (f" (optional: {', '.join(optional)})" if optional else "")
+    if not required:
+        return "any of the keys " + ", ".join(optional)
+    return "the keys " + ", ".join(required) + (f" (optional: {', '.join(optional)})" if optional else "")
 
 
 def check_shape(doc: Document, model: type[BaseModel], issues: list[Issue]) -> Any:
@@ -404,7 +432,7 @@ def check_shape(doc: Document, model: type[BaseModel], issues: list[Issue]) -> A
         return None
 
 
-__all__ = ["ActionDoc", "ActionRefDoc", "ActionsDoc", "CiteDoc", "CodeDoc", "CommitmentDoc", "DerivedDoc",
-           "ExamplesDoc", "FactDoc", "FactsDoc", "GroupDoc", "Locator", "OWNERS", "PurposeDoc", "RuleDoc",
+__all__ = ["ActionDoc", "ActionRefDoc", "ActionsDoc", "CiteDoc", "CodeDoc", "CommitmentDoc", "DefinitionDoc",
+           "DerivedDoc", "ExamplesDoc", "ParameterDoc", "TopicDoc", "FactDoc", "FactsDoc", "GroupDoc", "Locator", "OWNERS", "PurposeDoc", "RuleDoc",
            "RuleFileDoc", "RulesetDoc", "SectionDoc", "StrictModel", "TensionDoc", "block_model", "check_shape",
            "deepest_node", "dotted", "owner_and_field", "shape_message"]

@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
-from .conditions import can_ever_hold, parse_condition
+from .conditions import Names, can_ever_hold, parse_condition, size
 from .errors import FactsError, Issue, RuleBaseError
 from .facts import check_facts
 from .load import Document, RawRuleBase
 from .messages import FACT_KINDS, say, suggestion, value_problem
 from .model import (
-    Action, ActionRef, Citation, Code, Commitment, Fact, FactGroup, Purpose, Rule, RuleBase, Section,
-    TensionSpec, condition_facts, derivation_layers,
+    Action, ActionRef, Citation, Code, Commitment, Condition, Definition, Fact, FactGroup, Parameter, Purpose, Rule,
+    RuleBase, Section, TensionSpec, Topic, condition_facts, derivation_layers,
 )
 from .schema import (
     ActionsDoc, CodeDoc, FactsDoc, Locator, RuleFileDoc, RulesetDoc, check_shape, dotted,
 )
+from .words import facts_condition_words
 from .yamlio import line_at
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -218,19 +220,185 @@ def _build_actions(doc: Document, issues: list[Issue]) -> dict[str, Action] | No
 
 # --- rules --------------------------------------------------------------------------------------
 
-def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
+# --- reuse: parameters, topics, named conditions, agreement ---------------------------------------
+
+def _build_parameters(doc: Document, parsed: RulesetDoc, facts: dict[str, Fact],
+                      issues: list[Issue]) -> dict[str, Parameter]:
+    place = Locator(doc, issues)
+    parameters: dict[str, Parameter] = {}
+    for pi, p in enumerate(parsed.parameters):
+        loc = ("parameters", pi, "id")
+        _check_id(place, p.id, loc, "parameter id")
+        if p.id in parameters:
+            place.add(say("duplicate_id", what="parameter id", value=p.id), loc)
+        elif p.id in facts:
+            place.add(say("name_taken", name=p.id, other="a fact", what="parameter"), loc)
+        parameters[p.id] = Parameter(p.id, p.value, p.meaning.strip(), p.source.strip(),
+                                     line_at(doc.data, ("parameters", pi)) or 0)
+    return parameters
+
+
+def _build_topics(doc: Document, parsed: RulesetDoc, issues: list[Issue]) -> tuple[Topic, ...]:
+    place = Locator(doc, issues)
+    topics: list[Topic] = []
+    for ti, t in enumerate(parsed.topics):
+        _check_id(place, t.id, ("topics", ti, "id"), "topic id")
+        if any(x.id == t.id for x in topics):
+            place.add(say("duplicate_id", what="topic id", value=t.id), ("topics", ti, "id"))
+        topics.append(Topic(t.id, t.title.strip()))
+    return tuple(topics)
+
+
+class NamedConditions:
+    """Every rule file's `definitions:`, parsed once each on first use, loops refused; records
+    which names the rules use."""
+
+    def __init__(self, files: list[tuple[Document, RuleFileDoc | None]], facts: dict[str, Fact],
+                 parameters: dict[str, Parameter], issues: list[Issue]):
+        self.facts, self.issues = facts, issues
+        self.parameters = {p.id: p.value for p in parameters.values()}
+        self.raw: dict[str, tuple[Locator, int, Any]] = {}
+        self.parsed: dict[str, Condition | None] = {}
+        self.visiting: list[str] = []
+        self.used: set[str] = set()
+        for doc, parsed in files:
+            if parsed is None:
+                continue
+            place = Locator(doc, issues)
+            for di, d in enumerate(parsed.definitions):
+                loc = ("definitions", di, "id")
+                _check_id(place, d.id, loc, "definition id")
+                if d.id in self.raw:
+                    other, other_index, _ = self.raw[d.id]
+                    first = line_at(other.doc.data, ("definitions", other_index))
+                    place.add(say("duplicate_id", what="definition id", value=d.id,
+                                  first=f" (first in {other.doc.path}:{first})"), loc)
+                    continue
+                if d.id in facts or d.id in parameters:
+                    place.add(say("name_taken", name=d.id, other="a fact" if d.id in facts else "a parameter",
+                                  what="named condition"), loc)
+                    continue
+                self.raw[d.id] = (place, di, d)
+
+    def names(self, written: list | None = None, for_rule: bool = False) -> Names:
+        resolve = self.resolve_for_rule if for_rule else self.resolve
+        return Names(tuple(self.raw), resolve, self.parameters, written)
+
+    def resolve_for_rule(self, name: str) -> tuple[Condition | None, str | None]:
+        self.used.add(name)
+        return self.resolve(name)
+
+    def resolve(self, name: str) -> tuple[Condition | None, str | None]:
+        if name in self.visiting:
+            return None, say("definitions_loop", chain=" -> ".join(self.visiting[self.visiting.index(name):] + [name]))
+        if name not in self.parsed:
+            self.visiting.append(name)
+            place, di, d = self.raw[name]
+            loc = ("definitions", di)
+
+            def report(message: str, path: tuple, point: str = "value") -> None:
+                place.add(message, loc + ("when",) + path, f"definition {name}", dotted(("when",) + path), point)
+
+            cond = parse_condition(d.when, self.facts, report, names=self.names())
+            if cond is not None and not can_ever_hold(cond, self.facts):
+                report(say("never_holds"), (), "key")
+                cond = None
+            self.visiting.pop()
+            self.parsed[name] = cond
+        return self.parsed[name], None
+
+    def definitions(self) -> dict[str, Definition]:
+        for name in self.raw:
+            self.resolve(name)
+        return {name: Definition(name, d.meaning.strip(), self.parsed[name], place.doc.path,
+                                 line_at(place.doc.data, ("definitions", di)) or 0)
+                for name, (place, di, d) in self.raw.items() if self.parsed.get(name) is not None}
+
+    def unused(self) -> list[Issue]:
+        found: list[Issue] = []
+        for name, (place, di, _) in self.raw.items():
+            if name not in self.used:
+                Locator(place.doc, found).add(say("definition_unused"), ("definitions", di, "id"),
+                                              f"definition {name}", None)
+        return found
+
+
+def _with_agreements(doc: Document, facts: dict[str, Fact], parameters: dict[str, Parameter],
+                     issues: list[Issue]) -> dict[str, Fact]:
+    """Each yes/no fact's `agrees_with`, parsed (facts and parameters only)."""
+    data = doc.data.get("facts") if isinstance(doc.data, dict) else None
+    place = Locator(doc, issues)
+    names = Names((), None, {p.id: p.value for p in parameters.values()})
+    updated = dict(facts)
+    for fi, item in enumerate(data or ()):
+        if not isinstance(item, dict) or item.get("agrees_with") is None or item.get("id") not in facts:
+            continue
+        fact = facts[item["id"]]
+        loc = ("facts", fi, "agrees_with")
+        if fact.type != "bool":
+            place.add(say("agrees_with_yes_no"), loc, point="key")
+            continue
+
+        def report(message: str, path: tuple, point: str = "value", _loc=loc) -> None:
+            place.add(message, _loc + path, point=point)
+
+        cond = parse_condition(item["agrees_with"], facts, report, names=names)
+        if cond is None:
+            continue
+        reads = condition_facts(cond)
+        if fact.id in reads:
+            place.add(say("agrees_with_itself"), loc, point="key")
+        elif any(facts[r].derived for r in reads):
+            place.add(say("agrees_with_derived", fact=next(r for r in reads if facts[r].derived)), loc, point="key")
+        else:
+            updated[fact.id] = replace(fact, agrees_with=cond)
+    return updated
+
+
+def _repeated_conditions(written: dict[str, tuple[Locator, tuple, list]], facts: dict[str, Fact]) -> list[Issue]:
+    """A condition of two or more tests written out in two or more rules: name it once. Only the
+    largest such condition is named, not each of its parts."""
+    occurrences: dict[Condition, list[tuple[str, tuple]]] = {}
+    for rule_id, (_, _, conditions) in written.items():
+        for cond, path in conditions:
+            if size(cond) >= 2:
+                occurrences.setdefault(cond, []).append((rule_id, path))
+    repeated = {c: places for c, places in occurrences.items() if len({r for r, _ in places}) >= 2}
+    inside = {(r, p) for places in repeated.values() for r, p in places}
+
+    def covered(rule_id: str, path: tuple) -> bool:
+        return any((rule_id, path[:n]) in inside for n in range(len(path)))
+
+    found: list[Issue] = []
+    for cond, places in repeated.items():
+        if all(covered(r, p) for r, p in places):
+            continue
+        (first_rule, first_path), *others = places
+        place, loc, _ = written[first_rule]
+        where = [f"rule {r} ({written[r][0].doc.path}:{line_at(written[r][0].doc.data, written[r][1] + ('when',) + p)})"
+                 for r, p in others]
+        Locator(place.doc, found).add(
+            say("condition_repeated", others=", ".join(where), words=facts_condition_words(facts, cond)),
+            loc + ("when",) + first_path, f"rule {first_rule}", dotted(("when",) + first_path), "key")
+    return found
+
+
+def _build_rules(files: list[tuple[Document, RuleFileDoc | None]], code: Code, facts: dict[str, Fact],
                  actions: dict[str, Action], facts_doc: Document,
                  issues: list[Issue], generic: frozenset[int] = frozenset(),
-                 places: dict[str, tuple[Locator, tuple]] | None = None) -> tuple[Rule, ...] | None:
-    """The rules of every rule file; `places` (rule id -> its Locator and location) is filled in."""
+                 places: dict[str, tuple[Locator, tuple]] | None = None,
+                 named: NamedConditions | None = None,
+                 written: dict[str, tuple[Locator, tuple, list]] | None = None) -> tuple[Rule, ...] | None:
+    """The rules of every rule file; `places` (rule id -> its Locator and location) and `written`
+    (rule id -> the conditions as written, for the repeated-condition check) are filled in."""
     rules: list[Rule] = []
     places = {} if places is None else places
+    written = {} if written is None else written
     start = len(issues)
     commitment_numbers = {c.number for c in code.commitments}
     purpose_numbers = {p.number for p in code.purposes}
     derived_ids = [f.id for f in facts.values() if f.derived]
-    for doc in docs:
-        parsed: RuleFileDoc | None = check_shape(doc, RuleFileDoc, issues)
+    for doc, parsed in files:
         if parsed is None:
             continue
         place = Locator(doc, issues)
@@ -251,7 +419,10 @@ def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
                               first=f" (first in {other_place.doc.path}:{first})"),
                           loc + ("id",), owner, "id")
             places.setdefault(r.id, (place, loc))
-            when = parse_condition(r.when, facts, report)
+            as_written: list = []
+            written.setdefault(r.id, (place, loc, as_written))
+            names = named.names(as_written, for_rule=True) if named is not None else Names(written=as_written)
+            when = parse_condition(r.when, facts, report, names=names)
             if when is not None and not can_ever_hold(when, facts):
                 report(say("never_holds"), (), "key")
             cites = []
@@ -376,12 +547,15 @@ def validate(raw: RawRuleBase) -> RuleBase:
     code = _build_code(raw.code, issues)
     facts_part = _build_facts(raw.facts, issues)
     actions = _build_actions(raw.actions, issues)
+    files = [(doc, check_shape(doc, RuleFileDoc, issues)) for doc in raw.rule_files]
     if code is None or facts_part is None or actions is None or ruleset is None:
-        # Rules cannot be checked against a vocabulary that is itself broken; still check shapes.
-        for doc in raw.rule_files:
-            check_shape(doc, RuleFileDoc, issues)
-        raise RuleBaseError(issues)
+        raise RuleBaseError(issues)  # rules cannot be checked against a vocabulary that is itself broken
     groups, facts = facts_part
+    parameters = _build_parameters(raw.ruleset, ruleset, facts, issues)
+    topics = _build_topics(raw.ruleset, ruleset, issues)
+    facts = _with_agreements(raw.facts, facts, parameters, issues)
+    named = NamedConditions(files, facts, parameters, issues)
+    definitions = named.definitions()
     known = {c.number for c in code.commitments}
     for i, number in enumerate(ruleset.generic_commitments):
         if number not in known:
@@ -390,17 +564,20 @@ def validate(raw: RawRuleBase) -> RuleBase:
                                 field=f"generic_commitments.{i}"))
     generic = frozenset(ruleset.generic_commitments)
     places: dict[str, tuple[Locator, tuple]] = {}
-    rules = _build_rules(raw.rule_files, code, facts, actions, raw.facts, issues, generic, places)
+    written: dict[str, tuple[Locator, tuple, list]] = {}
+    rules = _build_rules(files, code, facts, actions, raw.facts, issues, generic, places, named, written)
     if rules is not None and not rules:
         issues.append(Issue(say("no_rules"),
                             file=str(raw.directory)))
     if issues or rules is None:
         raise RuleBaseError(issues)
+    warnings = named.unused() + _repeated_conditions(written, facts)
     rulebase = RuleBase(name=ruleset.name, version=ruleset.version, sha256=raw.sha256,
                         directory=str(raw.directory), code=code, groups=groups, facts=facts,
                         actions=actions, rules=rules, generic_commitments=tuple(sorted(generic)),
                         files=tuple(d.path for d in (raw.ruleset, raw.code, raw.facts, raw.actions,
-                                                     *raw.rule_files)))
+                                                     *raw.rule_files)),
+                        parameters=parameters, definitions=definitions, topics=topics, warnings=tuple(warnings))
     return _with_checked_examples(rulebase, places)
 
 
