@@ -113,9 +113,9 @@ def _check_agreement(rulebase: RuleBase, values: Mapping[str, Any], issues: list
     """A yes/no answer that disagrees with the condition it must agree with (facts.yaml
     `agrees_with`: "under 18" and an age, with the age of majority a named parameter) is a
     contradiction, not two facts: refused once every fact the condition reads is known."""
-    for fact in rulebase.input_facts:
+    for fact in rulebase.agreeing_facts:
         said = values.get(fact.id)
-        if fact.agrees_with is None or not isinstance(said, bool):
+        if not isinstance(said, bool):
             continue
         reads = condition_facts(fact.agrees_with)
         if any(values.get(r) is None for r in reads) or holds(fact.agrees_with, values) == said:

@@ -305,13 +305,19 @@ class RuleBase:
     def _rules_by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
 
-    @property
+    @cached_property
     def input_facts(self) -> tuple[Fact, ...]:
+        """Worked out once: every check of a set of facts (hundreds while validating) walks it."""
         return tuple(f for f in self.facts.values() if not f.derived)
 
-    @property
+    @cached_property
     def derived_facts(self) -> tuple[Fact, ...]:
         return tuple(f for f in self.facts.values() if f.derived)
+
+    @cached_property
+    def agreeing_facts(self) -> tuple[Fact, ...]:
+        """The yes/no facts that must agree with a condition on other answers (agrees_with)."""
+        return tuple(f for f in self.input_facts if f.agrees_with is not None)
 
 
 # --- pure helpers over the model --------------------------------------------------------------
