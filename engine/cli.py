@@ -28,15 +28,18 @@ from .yamlio import MAX_TEXT_CHARS, parse_yaml
 EXIT_SCENARIO_FAILED, EXIT_BAD_INPUT, EXIT_ENGINE_FAILURE = 1, 2, 3
 
 
-def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
-    """Turn our errors into one-line messages and exit codes; never a traceback."""
+def _guarded(command: Callable[..., int | None], excerpts: bool = False) -> Callable[..., None]:
+    """Turn our errors into one-line messages and exit codes; never a traceback. With excerpts
+    (the authoring commands), each message is followed by the author's line of YAML and a caret."""
 
     def run(*args: Any, **kwargs: Any) -> None:
         try:
             code = command(*args, **kwargs) or 0
         except InputError as exc:
-            for line in exc.lines():
-                click.echo(f"error: {line}", err=True)
+            for issue in exc.issues:
+                click.echo(f"error: {issue}", err=True)
+                if excerpts and issue.excerpt:
+                    click.echo(issue.excerpt, err=True)
             sys.exit(EXIT_BAD_INPUT)
         except EngineFailure as exc:
             click.echo(f"engine failure: {exc}", err=True)
@@ -46,6 +49,11 @@ def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
     run.__name__ = command.__name__
     run.__doc__ = command.__doc__
     return run
+
+
+def _authoring(command: Callable[..., int | None]) -> Callable[..., None]:
+    """_guarded, showing the author's YAML under each problem."""
+    return _guarded(command, excerpts=True)
 
 
 rules_option = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None,
@@ -137,9 +145,14 @@ def evaluate(file: str, fmt: str, no_explore: bool, rules_dir: Path | None) -> i
 
 @cli.command()
 @click.argument("rules_dir", required=False, type=click.Path(path_type=Path))
-@_guarded
-def validate(rules_dir: Path | None) -> int:
-    """Check every rule, fact and action file; list every problem with file and line."""
+@click.option("--excerpts", is_flag=True,
+              help="Show the line of YAML under each problem, with a caret (as `check` does).")
+def validate(rules_dir: Path | None, excerpts: bool) -> None:
+    """Check every rule, fact and action file; list every problem with file and line (one line each)."""
+    _guarded(_validate, excerpts=excerpts)(rules_dir)
+
+
+def _validate(rules_dir: Path | None) -> int:
     advisor = load(rules_dir)  # compiling too: a rule base the engine cannot take is not valid
     rb = advisor.rulebase
     click.echo(f"ok: {len(rb.rules)} rules, {len(rb.input_facts)} facts ({len(rb.derived_facts)} derived), "
@@ -173,11 +186,15 @@ def scenarios(scenarios_dir: Path | None, rules_dir: Path | None) -> int:
 @cli.command()
 @click.argument("scenarios_dir", required=False, type=click.Path(path_type=Path))
 @rules_option
-@_guarded
+@_authoring
 def check(scenarios_dir: Path | None, rules_dir: Path | None) -> int:
     """Validate, run the authoring checks (each rule's examples, facts read, actions used, public
     ids kept, safety first) and every scenario; each problem is one line with file:line."""
     advisor = load(rules_dir)
+    for warning in advisor.rulebase.warnings:  # worth a look, not a reason to refuse the rules
+        click.echo(f"warning: {warning}")
+        if warning.excerpt:
+            click.echo(warning.excerpt)
     findings = authoring_findings(advisor)
     for finding in findings:
         click.echo(f"problem: {finding}")
@@ -187,7 +204,8 @@ def check(scenarios_dir: Path | None, rules_dir: Path | None) -> int:
         for problem in result.problems:
             click.echo(f"problem: {result.scenario.path}: scenario {result.scenario.id}: {problem}")
     rb = advisor.rulebase
-    click.echo(f"check: {len(rb.rules)} rules valid; {summary(findings)}; "
+    warned = f"; {len(rb.warnings)} warning(s)" if rb.warnings else ""
+    click.echo(f"check: {len(rb.rules)} rules valid{warned}; {summary(findings)}; "
                f"scenarios {len(results) - len(failed)} passed, {len(failed)} failed")
     return EXIT_SCENARIO_FAILED if findings or failed else 0
 

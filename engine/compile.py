@@ -46,7 +46,8 @@ from typing import Any, Mapping
 import durable_rules_engine
 
 from .errors import EngineFailure, Issue, RuleBaseError
-from .model import AllOf, Atom, Condition, Fact, Not, RuleBase, derivation_layers
+from .conditions import expand
+from .model import Atom, Condition, Fact, RuleBase, derivation_layers
 
 MAX_PATTERNS_PER_SHARD = 64  # durable rules (one per alternative of a condition) in one ruleset
 MAX_TERMS_PER_RULE = 64  # alternatives of one condition once any/one_of/not are expanded
@@ -187,22 +188,15 @@ def condition_terms(cond: Condition, facts: Mapping[str, Fact], positive: bool =
     durable-rules handles a flat conjunction of tests well; nested $or/$and inside one pattern
     runs into its limit of 32 expressions per node (error 113) at modest sizes. So each
     alternative becomes a durable rule of its own, and a rule fires when any of its alternatives
-    does. Duplicate and self-contradictory alternatives are dropped as they arise. Past `limit`
-    alternatives the expansion stops and returns more than `limit` (the caller refuses the rule).
+    does. The expansion is conditions.expand (the one the validator uses too), with each test
+    written as engine tests by atom_terms; duplicate and self-contradictory alternatives are
+    dropped as they arise. Past `limit` alternatives the expansion stops and returns more than
+    `limit` (the caller refuses the rule).
     """
-    if isinstance(cond, Atom):
-        return _simplify([tuple(t) for t in atom_terms(cond, facts[cond.fact], positive)])
-    if isinstance(cond, Not):
-        return condition_terms(cond.item, facts, not positive, limit)
-    parts = [condition_terms(item, facts, positive, limit) for item in cond.items]
-    if isinstance(cond, AllOf) != positive:  # a disjunction
-        return _simplify([t for part in parts for t in part])
-    terms: list[Term] = [()]
-    for part in parts:
-        terms = _simplify([a + b for a in terms for b in part])
-        if len(terms) > limit:
-            return terms
-    return terms
+    def literal(atom: Atom, holds: bool) -> list[list[Test]]:
+        return atom_terms(atom, facts[atom.fact], holds)
+
+    return expand(cond, literal, positive, limit, _simplify)
 
 
 def _simplify(terms: list[Term]) -> list[Term]:
@@ -322,7 +316,7 @@ def plan_shards(rulebase: RuleBase, prefix: str) -> tuple[list[Shard], dict[str,
     return shards, terms
 
 
-def _rule_names(message: str) -> list[str]:
+def rule_names(message: str) -> list[str]:
     """The rule names of one action message, '{"r3_0":{"m":{...the fact...}}}'. The engine names
     one rule per message; reading its name without decoding the fact it echoes saves the JSON
     decoder most of its work. Anything else is decoded in full."""
@@ -439,7 +433,7 @@ class Program:
             message = self._engine.start_action_for_state(handle, state)
             message = message[1] if message else None
             while message:
-                fired.extend(_rule_names(message))
+                fired.extend(rule_names(message))
                 message = self._engine.complete_and_start_action(handle, state)
             drained = True
         except durable_rules_engine.error as exc:

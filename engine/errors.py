@@ -9,7 +9,7 @@ run of ``validate`` lists them all.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from typing import Iterable, Sequence
 
 
@@ -20,6 +20,9 @@ class Issue:
     line: int | None = None
     owner: str | None = None  # e.g. "rule gifts.cash", "fact gift_value"
     field: str | None = None  # e.g. "when.all[0].equals"
+    # Two lines of the author's YAML with a caret under the problem, where there is one; shown by
+    # the authoring commands (validate, check) under the one-line message, never inside it.
+    excerpt: str = dataclass_field(default="", compare=False)
 
     def __str__(self) -> str:
         place = ""

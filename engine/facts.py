@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from .conditions import holds
 from .errors import FactsError, Issue, did_you_mean
-from .model import Fact, RuleBase, shown, value_problem
+from .messages import say, value_problem
+from .model import Fact, RuleBase, condition_facts, shown
+from .words import facts_condition_words
 from .yamlio import line_at
 
 
@@ -57,7 +60,7 @@ def check_facts(rulebase: RuleBase, facts: Any, source: str | None = None,
     if issues:
         raise FactsError(issues)
     implied = _apply_follow_ups(rulebase, values, issues, problem)
-    _check_age(values, issues, problem)
+    _check_agreement(rulebase, values, issues, problem)
     if issues:
         raise FactsError(issues)
     ordered = {f.id: values[f.id] for f in rulebase.input_facts if f.id in values}
@@ -106,16 +109,20 @@ def _apply_follow_ups(rulebase: RuleBase, values: dict[str, Any], issues: list[I
     return tuple(implied)
 
 
-AGE_OF_MAJORITY = 18
-
-
-def _check_age(values: Mapping[str, Any], issues: list[Issue], problem) -> None:
-    """An age and an "under 18" answer that disagree are a contradiction, not two facts."""
-    age, minor = values.get("individual_age"), values.get("individual_is_minor")
-    if isinstance(age, int) and isinstance(minor, bool) and (age < AGE_OF_MAJORITY) != minor:
-        said = "under 18" if minor else "not under 18"
-        issues.append(problem(f"'individual_is_minor' says {said}, but 'individual_age' is {age}",
-                              "individual_is_minor"))
+def _check_agreement(rulebase: RuleBase, values: Mapping[str, Any], issues: list[Issue], problem) -> None:
+    """A yes/no answer that disagrees with the condition it must agree with (facts.yaml
+    `agrees_with`: "under 18" and an age, with the age of majority a named parameter) is a
+    contradiction, not two facts: refused once every fact the condition reads is known."""
+    for fact in rulebase.agreeing_facts:
+        said = values.get(fact.id)
+        if not isinstance(said, bool):
+            continue
+        reads = condition_facts(fact.agrees_with)
+        if any(values.get(r) is None for r in reads) or holds(fact.agrees_with, values) == said:
+            continue
+        others = ", ".join(f"'{r}' is {show_value(values[r])}" for r in reads)
+        issues.append(problem(say("disagrees", fact=fact.id, said=show_value(said), others=others,
+                                  words=facts_condition_words(rulebase.facts, fact.agrees_with)), fact.id))
 
 
 def _parent_allows(current: Any, accepted: tuple) -> bool:

@@ -26,6 +26,8 @@ FIXED_DOCUMENTS = ("ruleset.yaml", "code.yaml", "facts.yaml", "actions.yaml")
 class Document:
     path: str  # as shown in messages: relative to the folder's parent when possible
     data: Any
+    file: Path | None = None  # where it was read from: an excerpt of a problem reads its lines
+    text: str | None = None  # or the text itself, for a document that never was a file (an upload)
 
 
 @dataclass(frozen=True)
@@ -79,13 +81,13 @@ def read_rules_dir(directory: Path | str | None = None) -> RawRuleBase:
     for name in FIXED_DOCUMENTS:
         path = directory / name
         try:
-            docs[name] = Document(_shown(path), read_yaml(path, _shown(path)))
+            docs[name] = Document(_shown(path), read_yaml(path, _shown(path)), path)
         except InputError as exc:
             issues.extend(exc.issues)
     rule_docs = []
     for path in rule_file_paths(directory):
         try:
-            rule_docs.append(Document(_shown(path), read_yaml(path, _shown(path))))
+            rule_docs.append(Document(_shown(path), read_yaml(path, _shown(path)), path))
         except InputError as exc:
             issues.extend(exc.issues)
     if issues:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .describe import condition_words
+from .words import condition_words
 from .model import RuleBase
 from .report import Because, Change, Report
 from .words import ROLE_WORDS, URGENCY_MEANING, URGENCY_WORDS, value_words

@@ -170,7 +170,7 @@ def test_a_follow_up_contradicting_its_parent_is_refused(op_advisor):
     ({"kinds": ["k1", "k9"]}, "'k9' is not a value of 'kinds'"),
     ({"age": 200}, "'age' is at most 120, got 200"),
     ({"age": 3.5}, "'age' is a whole number, got 3.5"),
-    ({"age": True}, "'age' is a whole number, got True"),
+    ({"age": True}, "'age' is a whole number, got true"),
     ({"level_one": True}, "'level_one' is concluded by the rules and cannot be given"),
     (["flag_a"], "facts must be a mapping of fact id to value, got list"),
 ])

@@ -13,8 +13,9 @@ from typing import Iterable
 from engine import Advisor
 from engine.paths import DEFAULT_SCENARIOS_DIR
 from engine.scenarios import (
-    LEVELS, TOPICS, Scenario, ScenarioResult, collect_scenarios, parse_scenario, run_scenario,
+    LEVELS, Scenario, ScenarioResult, collect_scenarios, parse_scenario, run_scenario,
 )
+from engine.model import RuleBase
 from engine.yamlio import parse_yaml
 
 SCENARIOS_DIR = DEFAULT_SCENARIOS_DIR  # the checkout's scenarios/, or the installed copy
@@ -48,7 +49,7 @@ def load_library(advisor: Advisor, directory: Path = SCENARIOS_DIR) -> ScenarioL
 
 def parse_uploaded(advisor: Advisor, text: str, name: str) -> Scenario:
     """A trainer's own scenario file; raises InputError listing every problem (file, line, field)."""
-    return parse_scenario(parse_yaml(text, name), name, advisor.rulebase)
+    return parse_scenario(parse_yaml(text, name), name, advisor.rulebase, text=text)
 
 
 def scenario_commitments(scenario: Scenario) -> tuple[int, ...]:
@@ -68,9 +69,15 @@ def filter_scenarios(scenarios: Iterable[Scenario], topics: Iterable[str] = (), 
             and (not commitments or commitments & set(scenario_commitments(s)))]
 
 
-def topic_words(topic: str) -> str:
-    return topic.replace("_", " ").capitalize()
+def topic_order(rulebase: RuleBase) -> list[str]:
+    """The topics in the order the rules declare them (ruleset.yaml `topics:`)."""
+    return [t.id for t in rulebase.topics]
 
 
-__all__ = ["LEVELS", "SCENARIOS_DIR", "ScenarioLibrary", "TOPICS", "filter_scenarios", "folder_fingerprint",
-           "load_library", "parse_uploaded", "scenario_commitments", "topic_words"]
+def topic_words(topic: str, rulebase: RuleBase) -> str:
+    """A topic's title as the rules give it."""
+    return next((t.title for t in rulebase.topics if t.id == topic), topic.replace("_", " ").capitalize())
+
+
+__all__ = ["LEVELS", "SCENARIOS_DIR", "ScenarioLibrary", "filter_scenarios", "folder_fingerprint",
+           "load_library", "parse_uploaded", "scenario_commitments", "topic_order", "topic_words"]

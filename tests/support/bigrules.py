@@ -8,7 +8,7 @@ import yaml
 
 import engine
 from engine.compile import MAX_TERMS_PER_RULE, condition_terms
-from engine.validate import can_ever_hold, parse_condition
+from engine.conditions import can_ever_hold, parse_condition
 from tests.support.minirules import make_rules_dir
 
 N_BOOL, N_ENUM, N_LIST, N_INT, N_DERIVED = 20, 8, 6, 3, 12
@@ -88,7 +88,7 @@ def generate(tmp: Path, n_rules: int, seed: int = 7) -> Path:
         max_derived = target if target is not None else N_DERIVED
         when = _condition(rng, 3, max_derived)
         problems: list[str] = []
-        parsed = parse_condition(when, facts, lambda message, path: problems.append(message))
+        parsed = parse_condition(when, facts, lambda message, *where: problems.append(message))
         if problems or parsed is None or not can_ever_hold(parsed, facts):
             continue
         if len(condition_terms(parsed, facts, limit=MAX_TERMS_PER_RULE)) > MAX_TERMS_PER_RULE // 4:

@@ -15,6 +15,11 @@ advisor = widgets.advisor()
 rb = advisor.rulebase
 code = rb.code
 
+
+def topic_words(topic: str) -> str:
+    return training.topic_words(topic, rb)
+
+
 st.title("Train")
 st.markdown("Read a scenario, name the commitments at stake and the actions you would take, and compare "
             "your answer with the expected one and the engine's reasoning.")
@@ -31,11 +36,11 @@ if source == "The library":
     if not scenarios:
         st.info("The library has no scenario yet. You can load a file of your own above.")
         st.stop()
-    topics = sorted({s.topic for s in scenarios}, key=training.TOPICS.index)
+    topics = sorted({s.topic for s in scenarios}, key=training.topic_order(rb).index)
     numbers = sorted({n for s in scenarios for n in training.scenario_commitments(s)})
     c1, c2, c3 = st.columns(3)
     with c1:
-        pick_topics = st.multiselect("Topic", topics, format_func=training.topic_words, key=f"{P}.topics",
+        pick_topics = st.multiselect("Topic", topics, format_func=topic_words, key=f"{P}.topics",
                                      placeholder="Any topic")
     with c2:
         pick_numbers = st.multiselect("Commitment", numbers, key=f"{P}.commitments", placeholder="Any commitment",
@@ -50,11 +55,11 @@ if source == "The library":
         st.stop()
     with st.expander("The matching scenarios", icon=":material/list:"):
         st.markdown("\n".join(
-            f"- **{md(s.title)}** · {md(training.topic_words(s.topic))} · {s.level} · commitments "
+            f"- **{md(s.title)}** · {md(topic_words(s.topic))} · {s.level} · commitments "
             + (", ".join(map(str, training.scenario_commitments(s))) or "none") for s in matching))
     by_id = {s.id: s for s in matching}
     scenario = by_id[st.selectbox("Scenario", list(by_id), key=f"{P}.pick",
-                                  format_func=lambda i: f"{by_id[i].title} ({training.topic_words(by_id[i].topic)},"
+                                  format_func=lambda i: f"{by_id[i].title} ({topic_words(by_id[i].topic)},"
                                                         f" {by_id[i].level})")]
     sid = scenario.id
 else:
@@ -82,7 +87,7 @@ else:
     sid = "own." + scenario.id
 
 st.subheader(md(scenario.title), anchor=False)
-st.markdown(f":blue-badge[{md(training.topic_words(scenario.topic))}] :gray-badge[{scenario.level.capitalize()}]"
+st.markdown(f":blue-badge[{md(topic_words(scenario.topic))}] :gray-badge[{scenario.level.capitalize()}]"
             + (" :green-badge[Control: nothing serious is wrong]" if scenario.control else ""))
 st.markdown(widgets.paragraphs(scenario.narrative))
 
