@@ -289,5 +289,5 @@ def test_the_example_in_docs_rules_md_validates_against_the_real_rules_and_fires
     shutil.copytree(RULES_DIR, rules)
     (rules / "zz_doc_example.yaml").write_text(example, encoding="utf-8")
     advisor = engine.load(rules)
-    assert "individual_is_a_minor" in advisor.rulebase.definitions
-    assert [f for f in check_examples(advisor) if "conf.family_asks_about_a_minor" in f.owner] == []
+    assert "young_person" in advisor.rulebase.definitions
+    assert [f for f in check_examples(advisor) if "conf.family_asks_about_a_young_person" in f.owner] == []
