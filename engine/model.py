@@ -283,6 +283,24 @@ def shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def kind_of(value: Any) -> str:
+    """What kind of value a person gave, in their words ('a list', 'text'), never the name of
+    one of our classes (a YAML list is read as a LineList, which means nothing to anyone)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "a list"
+    return "a value of another kind"
+
+
 def value_problem(fact: Fact, value: Any) -> str | None:
     """Why a value does not fit a fact, or None when it does. For a list fact, `value` is one item."""
     if fact.type == "bool":

@@ -19,10 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import FactsError, Issue, RuleBaseError, did_you_mean
 from .facts import check_facts
 from .load import Document, RawRuleBase
+from .compile import MAX_TERMS_PER_RULE, atom_terms
 from .model import (
     NUMERIC_OPS, Action, ActionRef, AllOf, AnyOf, Atom, Citation, Code, Commitment,
     Condition, Fact, FactGroup, Not, Purpose, Rule, RuleBase, Section, TensionSpec, condition_facts, derivation_layers,
-    shown, value_problem,
+    kind_of, shown, value_problem,
 )
 from .yamlio import line_at
 
@@ -222,7 +223,7 @@ def _dotted(path: tuple | list) -> str:
 def check_shape(doc: Document, model: type[BaseModel], issues: list[Issue]) -> Any:
     """Validate a document's shape; on failure add located issues and return None."""
     if not isinstance(doc.data, dict):
-        got = "an empty file" if doc.data is None else f"a {type(doc.data).__name__}"
+        got = "an empty file" if doc.data is None else kind_of(doc.data)
         issues.append(Issue(f"expected a mapping with keys {sorted(model.model_fields)}, got {got}",
                             file=doc.path, line=getattr(doc.data, "line", None) or 1))
         return None
@@ -248,6 +249,9 @@ def check_shape(doc: Document, model: type[BaseModel], issues: list[Issue]) -> A
                                     line_at(doc.data, loc[:-1]), parent_owner, parent_field or None))
                 continue
             message = err["msg"][0].lower() + err["msg"][1:]
+            if kind == "model_type":  # pydantic names the model class ("or instance of CiteDoc")
+                message = "input should be a mapping"
+            message = message.replace("a valid dictionary", "a mapping")
             if kind.endswith("_type") or kind in ("literal_error", "enum"):
                 message += f", got {_show(err.get('input'))}"
             issues.append(Issue(message, doc.path, line, owner, field or None))
@@ -259,7 +263,7 @@ def _show(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return repr(value)
+    return shown(value)
 
 
 _ALL_MODELS = (RulesetDoc, PurposeDoc, CommitmentDoc, SectionDoc, CodeDoc, GroupDoc, FactDoc,
@@ -567,6 +571,41 @@ def _parse_atom(node: dict, facts: dict[str, Fact], report: Callable[[str, tuple
     return Atom(fact_id, key, value)
 
 
+# --- is a condition small enough to expand? -----------------------------------------------------
+
+_SATURATED = 10 ** 9  # counting stops here: a count this large is refused whatever it is exactly
+
+
+def alternatives_count(cond: Condition, facts: dict[str, Fact], positive: bool = True) -> int:
+    """How many alternatives the compiler would write a condition out into, counted from the tree
+    without writing any out: 'all' multiplies its items' counts, 'any' adds them ('not' swaps the
+    two), an atom counts as the compiler's own alternatives for it (one_of [a, b] is two). An upper
+    bound: the compiler then drops duplicate and contradictory alternatives. Saturates at 10^9."""
+    if isinstance(cond, Atom):
+        return len(atom_terms(cond, facts[cond.fact], positive))
+    if isinstance(cond, Not):
+        return alternatives_count(cond.item, facts, not positive)
+    counts = (alternatives_count(item, facts, positive) for item in cond.items)
+    if isinstance(cond, AllOf) == positive:
+        total = 1
+        for count in counts:
+            total = min(total * count, _SATURATED)
+        return total
+    return min(sum(counts), _SATURATED)
+
+
+def expansion_problem(cond: Condition, facts: dict[str, Fact]) -> str | None:
+    """Why a condition is too large to expand (nested all/any grow as a product), or None. Checked
+    before anything expands it: 64 atoms nested five levels deep would otherwise take minutes."""
+    count = alternatives_count(cond, facts)
+    if count <= MAX_TERMS_PER_RULE:
+        return None
+    words = f"{count:,}" if count < _SATURATED else "more than a billion"
+    return (f"its condition is too large: written out it has {words} alternative ways to hold ('all'"
+            f" multiplies them, 'any' and 'one_of' add them), and the rules engine takes at most"
+            f" {MAX_TERMS_PER_RULE} per rule; split it into smaller rules")
+
+
 # --- can a condition ever hold? -----------------------------------------------------------------
 
 def _literals(cond: Condition, positive: bool = True) -> list[list[tuple[Atom, bool]]] | None:
@@ -684,7 +723,10 @@ def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
                           loc + ("id",), owner, "id")
             places.setdefault(r.id, (place, loc))
             when = parse_condition(r.when, facts, report)
-            if when is not None and not can_ever_hold(when, facts):
+            too_large = when is not None and expansion_problem(when, facts)
+            if too_large:  # refused before anything expands it (can_ever_hold, the compiler)
+                report(too_large, ())
+            elif when is not None and not can_ever_hold(when, facts):
                 report("this condition can never hold (its tests contradict each other)", ())
             cites = []
             for ci, c in enumerate(r.cites):
@@ -858,4 +900,5 @@ def _with_checked_examples(rulebase: RuleBase) -> RuleBase:
     return replace(rulebase, rules=tuple(rules))
 
 
-__all__ = ["validate", "parse_condition", "can_ever_hold", "atom_holds", "fact_domain"]
+__all__ = ["validate", "parse_condition", "can_ever_hold", "atom_holds", "fact_domain", "alternatives_count",
+           "expansion_problem"]

@@ -20,3 +20,7 @@ def advisor() -> engine.Advisor:
 @pytest.fixture(scope="session")
 def rulebase(advisor: engine.Advisor) -> engine.RuleBase:
     return advisor.rulebase
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: a slow test (a real browser, many child processes); still in make test")
