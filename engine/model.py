@@ -259,6 +259,14 @@ class RuleBase:
     def _rules_by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
 
+    def position(self, rule_id: str) -> int:
+        """Where a rule stands in the rule base (its files in name order, rules in file order)."""
+        return self._positions[rule_id]
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {r.id: i for i, r in enumerate(self.rules)}
+
     @property
     def input_facts(self) -> tuple[Fact, ...]:
         return tuple(f for f in self.facts.values() if not f.derived)
