@@ -26,6 +26,8 @@ from engine.inputs import MAX_INPUT_BYTES
 from engine.yamlio import MAX_ITEMS
 from tests.support.minirules import CHAIN_RULES, REAL_RULES, make_rules_dir
 
+pytestmark = pytest.mark.slow  # a hundred child processes, about half a minute
+
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_LIMIT = 200 * 2 ** 20  # address space of the child: the CLI needs under 50 MB resident
 CPU_SECONDS = 4  # CPU time of the child (the kernel stops it past this; a normal run takes ~0.4 s)
