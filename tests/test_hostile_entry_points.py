@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow  # a hundred child processes, about half a minute
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_LIMIT = 200 * 2 ** 20  # address space of the child: the CLI needs under 50 MB resident
-CPU_SECONDS = 4  # CPU time of the child (the kernel stops it past this; a normal run takes ~0.4 s)
+CPU_SECONDS = 2  # CPU time of the child: the kernel stops it past this (the slowest case takes about 0.6 s)
 INTERNAL_NAMES = ("LineList", "LineDict", "NoneType", "instance of", "<class", "Doc,", "Doc ")
 STRICT_C_LOCALE = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
                    "PYTHONIOENCODING": ""}
