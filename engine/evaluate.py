@@ -13,7 +13,7 @@ from .errors import EngineFailure
 from .facts import CheckedFacts, check_facts, fact_applies
 from .model import URGENCIES, AllOf, AnyOf, Atom, Fact, Not, RuleBase
 from .report import (
-    Change, OpenQuestion, Report, action_urgencies, build_report, commitment_numbers,
+    Change, OpenQuestion, Report, action_urgencies, build_report, commitment_numbers, replaced_actions,
 )
 
 
@@ -104,6 +104,12 @@ class Advisor:
         memo: dict = {}  # shards whose fields a probe leaves unchanged are not asked again
         base_commitments = commitment_numbers(rb, firing.fired)
         base_actions = action_urgencies(rb, firing.fired)
+        base_replaced = replaced_actions(rb, firing.fired)
+        base_first: dict[str, tuple] = {}  # each action: where it is first recommended (rule, place in it)
+        for rule_id in firing.fired:
+            for place, ref in enumerate(rb.rule(rule_id).actions):
+                if ref.id not in base_replaced:
+                    base_first.setdefault(ref.id, (rb.position(rule_id), place))
         matcher = self._program.matcher
         state = matcher.state(values, firing)
         found: list[tuple[tuple, OpenQuestion]] = []
@@ -117,7 +123,13 @@ class Advisor:
                     if foreseen == state[2]:
                         continue  # the same rules fire: nothing to add
                     fired = tuple(matcher.rule_ids[i] for i in sorted(foreseen))
-                    added_c, added_a, raised, actions = _additions(rb, fired, base_commitments, base_actions)
+                    more = [matcher.rule_ids[i] for i in sorted(foreseen - state[2])]
+                    if state[2] <= foreseen and not any(rb.rule(r).replaces for r in more):
+                        # only rules added, none taking an action out: what they add is theirs alone
+                        added_c, added_a, raised, actions = _additions_of(rb, more, base_commitments, base_actions,
+                                                                          base_replaced, base_first)
+                    else:
+                        added_c, added_a, raised, actions = _additions(rb, fired, base_commitments, base_actions)
                     if not (added_c or added_a or raised) or (added_c, added_a, raised) in seen:
                         continue  # adds nothing, or nothing another value has not already shown
                     trial = self._probe(base, fact.id, value, memo)
@@ -174,6 +186,32 @@ def _additions(rb: RuleBase, fired: tuple[str, ...], base_commitments: set, base
     raised = tuple(a for a in actions if a in base_actions
                    and URGENCIES.index(actions[a]) < URGENCIES.index(base_actions[a]))
     return added_c, added_a, raised, actions
+
+
+def _additions_of(rb: RuleBase, more: list[str], base_commitments: set, base_actions: Mapping,
+                  base_replaced: set, base_first: Mapping[str, tuple]) -> tuple:
+    """_additions when the only change is that the rules `more` fire too and none of them takes an
+    action out: their commitments and actions against the base's (an action a base rule takes
+    out stays out), without working out the whole report's again. Actions are listed in the order
+    _additions lists them: where each is first recommended (the rule in rule-base order, then its
+    place among that rule's actions)."""
+    added_c = tuple(sorted(commitment_numbers(rb, more) - base_commitments))
+    actions = dict(base_actions)
+    first = dict(base_first)
+    for rule_id in more:
+        for place, ref in enumerate(rb.rule(rule_id).actions):
+            if ref.id in base_replaced:
+                continue
+            where = (rb.position(rule_id), place)
+            first[ref.id] = min(first.get(ref.id, where), where)
+            urgency = ref.urgency or rb.actions[ref.id].urgency
+            if ref.id not in actions or URGENCIES.index(urgency) < URGENCIES.index(actions[ref.id]):
+                actions[ref.id] = urgency
+    order = sorted(actions, key=first.__getitem__)
+    added_a = tuple(a for a in order if a not in base_actions)
+    raised = tuple(a for a in order if a in base_actions
+                   and URGENCIES.index(actions[a]) < URGENCIES.index(base_actions[a]))
+    return added_c, added_a, raised, {a: actions[a] for a in order}
 
 
 def _thresholds(cond: Any, fact_id: str) -> list[int]:
