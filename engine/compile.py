@@ -88,22 +88,20 @@ class Encoder:
                                       tuple((v, flag(fact.id, v)) for v in fact.value_ids)))
             elif fact.type == "int":
                 self._ints.append((fact.id, known_flag(fact.id)))
+        self._entries = {**{e[0]: ("bool", e) for e in self._bools}, **{e[0]: ("choice", e) for e in self._choices},
+                         **{e[0]: ("int", e) for e in self._ints}}
 
     def one(self, fact_id: str, value: Any) -> dict[str, Any]:
         """The fields of one answered fact alone, as inputs() would give them (for a probe)."""
-        for entry in self._bools:
-            if entry[0] == fact_id:
-                _, known, true_flag, false_flag = entry
-                return {known: 0 if value is None else 1, true_flag: int(value is True), false_flag: int(value is False)}
-        for entry in self._choices:
-            if entry[0] == fact_id:
-                _, known, is_list, options = entry
-                present = set(value or ()) if is_list else {value}
-                return {known: 0 if value is None else 1, **{name: int(v in present) for v, name in options}}
-        for entry in self._ints:
-            if entry[0] == fact_id:
-                return {entry[1]: 0 if value is None else 1, **({fact_id: int(value)} if value is not None else {})}
-        raise KeyError(fact_id)
+        kind, entry = self._entries[fact_id]
+        if kind == "bool":
+            _, known, true_flag, false_flag = entry
+            return {known: 0 if value is None else 1, true_flag: int(value is True), false_flag: int(value is False)}
+        if kind == "choice":
+            _, known, is_list, options = entry
+            present = set(value or ()) if is_list else {value}
+            return {known: 0 if value is None else 1, **{name: int(v in present) for v, name in options}}
+        return {entry[1]: 0 if value is None else 1, **({fact_id: int(value)} if value is not None else {})}
 
     def __call__(self, values: Mapping[str, Any], derived: Mapping[str, bool]) -> dict[str, Any]:
         encoded = self.inputs(values)
@@ -566,16 +564,20 @@ class Program:
         results: dict[str, tuple[str, ...]] = {}
         for layer in self.layers:
             layer_derived = by_layer[layer] = self._encode.derived(derived)
-            encoded = {**inputs, **layer_derived}
-            raised = raised_inputs | {k for k, v in layer_derived.items() if v == 1}
+            encoded = raised = None  # worked out only if a shard of this layer is asked
             if base is not None:
                 before = base.layer_derived[layer]
                 changed_here = changed | {k for k, v in layer_derived.items() if before.get(k) != v}
             layer_fired: list[str] = []
             for shard in self._by_layer[layer]:
                 if base is not None and self._field_sets[shard.name].isdisjoint(changed_here):
-                    shard_fired = base.results[shard.name]  # nothing it reads has changed
-                elif shard.anchors is not None and shard.anchors.isdisjoint(raised):
+                    results[shard.name] = shard_fired = base.results[shard.name]  # nothing it reads changed
+                    layer_fired.extend(shard_fired)
+                    continue
+                if encoded is None:
+                    encoded = {**inputs, **layer_derived}
+                    raised = raised_inputs | {k for k, v in layer_derived.items() if v == 1}
+                if shard.anchors is not None and shard.anchors.isdisjoint(raised):
                     shard_fired = ()  # no alternative of this shard can hold
                 else:
                     sent = tuple((f, encoded[f]) for f in shard.fields if f in encoded)
