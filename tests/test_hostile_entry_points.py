@@ -211,6 +211,14 @@ def test_binary_standard_input_under_a_strict_c_locale_is_one_clear_line(tmp_pat
         assert_one_clear_line(run(["evaluate", "-"], stdin=stdin, env=STRICT_C_LOCALE), "<stdin>:2: not UTF-8 text")
 
 
+def test_a_binary_file_under_a_strict_c_locale_is_one_clear_line(tmp_path):
+    path = _binary(tmp_path)
+    assert_one_clear_line(run(["evaluate", str(path)], env=STRICT_C_LOCALE), str(path), "not UTF-8 text")
+    assert_one_clear_line(run(["validate", str(_rules_with(tmp_path / "r", "zz.yaml",
+                                                           lambda p: p.write_bytes(b"\xff\xfe"))[0])],
+                              env=STRICT_C_LOCALE), "zz.yaml", "not UTF-8 text")
+
+
 def test_a_good_report_prints_under_a_strict_c_locale(tmp_path):
     """The report has the Code's punctuation (’ – “ ”): written as UTF-8 whatever the locale."""
     path = tmp_path / "facts.yaml"
