@@ -308,6 +308,14 @@ class RuleBase:
     def _rules_by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
 
+    def position(self, rule_id: str) -> int:
+        """Where a rule stands in the rule base (its files in name order, rules in file order)."""
+        return self._positions[rule_id]
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {r.id: i for i, r in enumerate(self.rules)}
+
     @cached_property
     def input_facts(self) -> tuple[Fact, ...]:
         """Worked out once: every check of a set of facts (hundreds while validating) walks it."""
@@ -336,6 +344,24 @@ def shown(value: Any, limit: int = 60) -> str:
     except ValueError:  # an integer too long for Python to print
         return "a number too long to show"
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def value_kind(value: Any) -> str:
+    """What kind of value a person gave, in their words ('a list', 'text'), never the name of
+    one of our classes (a YAML list is read as a LineList, which means nothing to anyone)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "a list"
+    return "a value of another kind"
 
 
 def derivation_layers(rules: list[Rule] | tuple[Rule, ...]) -> dict[str, int]:

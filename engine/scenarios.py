@@ -35,6 +35,7 @@ from pydantic import Field
 from .errors import FactsError, InputError, Issue, ScenarioError, did_you_mean
 from .evaluate import Advisor
 from .facts import CheckedFacts, check_facts
+from .inputs import check_folder, yaml_files
 from .load import Document
 from .messages import say, suggestion
 from .model import RuleBase
@@ -190,11 +191,13 @@ def read_scenario(path: Path | str, rulebase: RuleBase) -> Scenario:
 def collect_scenarios(directory: Path | str, rulebase: RuleBase) -> tuple[list[Scenario], list[Issue]]:
     """Every readable scenario in a folder (sorted by file name) and the problems of the rest,
     so that one broken file does not hide the others."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        return [], [Issue("scenarios folder not found", file=str(directory))]
+    try:
+        directory = check_folder(directory, "scenarios folder")
+        paths = yaml_files(directory, "scenarios folder")
+    except InputError as exc:
+        return [], list(exc.issues)
     scenarios, issues, seen = [], [], {}
-    for path in sorted(directory.glob("*.yaml")):
+    for path in paths:
         try:
             scenario = read_scenario(path, rulebase)
         except InputError as exc:
@@ -210,10 +213,13 @@ def collect_scenarios(directory: Path | str, rulebase: RuleBase) -> tuple[list[S
 
 
 def read_scenarios(directory: Path | str, rulebase: RuleBase) -> list[Scenario]:
-    """Every scenario in a folder, sorted by file name; all problems reported together."""
+    """Every scenario in a folder, sorted by file name; all problems reported together. A folder
+    with no scenario in it is a mistake (a wrong path), never "0 passed, 0 failed"."""
     scenarios, issues = collect_scenarios(directory, rulebase)
     if issues:
         raise ScenarioError(issues)
+    if not scenarios:
+        raise ScenarioError(Issue("no scenario files (*.yaml) in this folder", file=str(directory)))
     return scenarios
 
 

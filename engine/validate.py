@@ -18,10 +18,11 @@ from .conditions import Names, can_ever_hold, parse_condition, size
 from .errors import FactsError, Issue, RuleBaseError
 from .facts import check_facts
 from .load import Document, RawRuleBase
+from .compile import MAX_TERMS_PER_RULE, atom_terms
 from .messages import FACT_KINDS, say, suggestion, value_problem
 from .model import (
-    Action, ActionRef, Citation, Code, Commitment, Condition, Definition, Fact, FactGroup, Parameter, Purpose, Rule,
-    RuleBase, Section, TensionSpec, Topic, condition_facts, derivation_layers,
+    Action, ActionRef, AllOf, Atom, Citation, Code, Commitment, Condition, Definition, Fact, FactGroup, Parameter, Purpose, Rule,
+    RuleBase, Section, TensionSpec, Topic, Not, condition_facts, derivation_layers,
 )
 from .schema import (
     ActionsDoc, CodeDoc, FactsDoc, Locator, RuleFileDoc, RulesetDoc, check_shape, dotted,
@@ -216,6 +217,41 @@ def _build_actions(doc: Document, issues: list[Issue]) -> dict[str, Action] | No
     if len(issues) > start:
         return None
     return actions
+
+
+# --- is a condition small enough to expand? -----------------------------------------------------
+
+_SATURATED = 10 ** 9  # counting stops here: a count this large is refused whatever it is exactly
+
+
+def alternatives_count(cond: Condition, facts: dict[str, Fact], positive: bool = True) -> int:
+    """How many alternatives the compiler would write a condition out into, counted from the tree
+    without writing any out: 'all' multiplies its items' counts, 'any' adds them ('not' swaps the
+    two), an atom counts as the compiler's own alternatives for it (one_of [a, b] is two). An upper
+    bound: the compiler then drops duplicate and contradictory alternatives. Saturates at 10^9."""
+    if isinstance(cond, Atom):
+        return len(atom_terms(cond, facts[cond.fact], positive))
+    if isinstance(cond, Not):
+        return alternatives_count(cond.item, facts, not positive)
+    counts = (alternatives_count(item, facts, positive) for item in cond.items)
+    if isinstance(cond, AllOf) == positive:
+        total = 1
+        for count in counts:
+            total = min(total * count, _SATURATED)
+        return total
+    return min(sum(counts), _SATURATED)
+
+
+def expansion_problem(cond: Condition, facts: dict[str, Fact]) -> str | None:
+    """Why a condition is too large to expand (nested all/any grow as a product), or None. Checked
+    before anything expands it: 64 atoms nested five levels deep would otherwise take minutes."""
+    count = alternatives_count(cond, facts)
+    if count <= MAX_TERMS_PER_RULE:
+        return None
+    words = f"{count:,}" if count < _SATURATED else "more than a billion"
+    return (f"its condition is too large: written out it has {words} alternative ways to hold ('all'"
+            f" multiplies them, 'any' and 'one_of' add them), and the rules engine takes at most"
+            f" {MAX_TERMS_PER_RULE} per rule; split it into smaller rules")
 
 
 # --- rules --------------------------------------------------------------------------------------
@@ -423,7 +459,10 @@ def _build_rules(files: list[tuple[Document, RuleFileDoc | None]], code: Code, f
             written.setdefault(r.id, (place, loc, as_written))
             names = named.names(as_written, for_rule=True) if named is not None else Names(written=as_written)
             when = parse_condition(r.when, facts, report, names=names)
-            if when is not None and not can_ever_hold(when, facts):
+            too_large = when is not None and expansion_problem(when, facts)
+            if too_large:  # refused before anything expands it (can_ever_hold, the compiler)
+                report(too_large, (), "key")
+            elif when is not None and not can_ever_hold(when, facts):
                 report(say("never_holds"), (), "key")
             cites = []
             for ci, c in enumerate(r.cites):
@@ -604,4 +643,4 @@ def _with_checked_examples(rulebase: RuleBase, places: dict[str, tuple[Locator, 
     return replace(rulebase, rules=tuple(rules))
 
 
-__all__ = ["validate"]
+__all__ = ["validate", "alternatives_count", "expansion_problem"]

@@ -172,7 +172,7 @@ def test_a_follow_up_contradicting_its_parent_is_refused(op_advisor):
     ({"age": 3.5}, "'age' is a whole number, got 3.5"),
     ({"age": True}, "'age' is a whole number, got true"),
     ({"level_one": True}, "'level_one' is concluded by the rules and cannot be given"),
-    (["flag_a"], "facts must be a mapping of fact id to value, got list"),
+    (["flag_a"], "facts must be a mapping of fact id to value, got a list"),
 ])
 def test_bad_facts_are_refused_with_the_fact_named(op_advisor, facts, fragment):
     with pytest.raises(FactsError) as err:

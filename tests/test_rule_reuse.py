@@ -168,10 +168,27 @@ def test_named_conditions_leave_nothing_to_point_out(tmp_path):
     assert engine.load_rulebase(folder(tmp_path, {"defs.yaml": DEFINITIONS, "test.yaml": USES})).warnings == ()
 
 
+YOUNG_SCENARIO = """\
+id: young
+title: A young person
+topic: first_topic
+level: introductory
+narrative: A twelve-year-old.
+facts: {age: 12}
+expected:
+  commitments: {must: [], may: []}
+  actions: {document: routine}
+  tensions: []
+  must_not: []
+  first: document
+"""
+
+
 def test_check_shows_repeated_conditions_as_warnings_with_file_and_line_and_still_passes(tmp_path):
     path = folder(tmp_path, {"test.yaml": INLINE})
     scenarios = tmp_path / "scenarios"
     scenarios.mkdir()
+    (scenarios / "young.yaml").write_text(YOUNG_SCENARIO, encoding="utf-8")
     result = CliRunner().invoke(cli, ["check", str(scenarios), "--rules", str(path)])
     warnings = [line for line in result.output.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == 1 and warnings[0].startswith("warning: rules/test.yaml:4: rule use.young: when: ")

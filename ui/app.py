@@ -5,12 +5,17 @@ Pages live in ui/views/ (not pages/, which older Streamlit would list on its own
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 import engine
 from ui import widgets
 
-st.set_page_config(page_title="NACM ethics decision support", page_icon=":material/balance:",
+# The page icon is a file of ours: a Material icon as page_icon makes the browser fetch it from
+# Google's font servers at every load, telling a third party that the tool is open.
+ICON = Path(__file__).resolve().parent / "icon.png"
+st.set_page_config(page_title="NACM ethics decision support", page_icon=str(ICON),
                    layout="centered", initial_sidebar_state="auto")
 
 PAGES = {

@@ -13,6 +13,7 @@ import streamlit as st
 import engine
 from engine.model import URGENCIES, Fact, RuleBase
 from engine.present import SAFETY_NOTE, Entry, Outline, Section, outline
+from engine.render import unlinked
 from engine.report import Report, ReportDiff
 from engine.words import URGENCY_WORDS
 
@@ -35,8 +36,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=\"'^&%@])")
 
 def md(text: Any) -> str:
     """Text shown exactly as written: every character Markdown (or Streamlit's extensions such as
-    :red[...] and $math$) could read as markup is escaped. Use it for anything a person typed."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+    :red[...] and $math$) could read as markup is escaped, and no URL or address becomes a link
+    (engine.render.unlinked). Use it for anything a person typed."""
+    return _MD_SPECIAL.sub(r"\\\1", unlinked(str(text))).replace("\n", "  \n")
 
 
 def paragraphs(text: str) -> str:

@@ -65,6 +65,9 @@ def _condition(rng: random.Random, depth: int, max_derived: int) -> object:
     return {key: [_condition(rng, depth - 1, max_derived) for _ in range(rng.randint(2, 3))]}
 
 
+RULES_PER_FILE = 250
+
+
 def generate(tmp: Path, n_rules: int, seed: int = 7) -> Path:
     """Write a rules folder with n_rules generated rules; every condition can hold, every derived
     fact is concluded and read, and concluding never loops (d_i is concluded only by rules that
@@ -106,5 +109,9 @@ def generate(tmp: Path, n_rules: int, seed: int = 7) -> Path:
         rules.append(rule)
     readers = [{"id": f"gen.read{i}", "title": "reader", "when": f"d{i}", "actions": ["document"]}
                for i in range(N_DERIVED)]
-    (folder / "seed.yaml").write_text(yaml.safe_dump({"rules": rules + readers}, sort_keys=False))
+    everything = rules + readers
+    (folder / "seed.yaml").unlink()
+    for start in range(0, len(everything), RULES_PER_FILE):  # files of a real size, as authors write them
+        chunk = everything[start:start + RULES_PER_FILE]
+        (folder / f"gen{start // RULES_PER_FILE:03d}.yaml").write_text(yaml.safe_dump({"rules": chunk}, sort_keys=False))
     return folder

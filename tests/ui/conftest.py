@@ -39,7 +39,9 @@ def library(advisor):
 
 
 def unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
+    """The text as a reader sees it: Markdown escapes undone, and the invisible word joiner that
+    keeps a URL from becoming a link (widgets.md) taken out."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 
 def markdown_texts(at: AppTest) -> list[str]:

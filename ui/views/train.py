@@ -69,13 +69,10 @@ else:
         st.caption("The file is checked against the rules' vocabulary; every problem is listed with its line.")
         st.stop()
     try:
-        scenario = training.parse_uploaded(advisor, upload.getvalue().decode("utf-8"), upload.name)
-    except UnicodeDecodeError:
-        st.error("This file is not UTF-8 text.")
-        st.stop()
+        scenario = training.parse_uploaded(advisor, upload.getvalue(), upload.name)
     except engine.InputError as exc:
-        st.error(f"This file has {len(exc.issues)} problem(s); nothing was loaded:", icon=":material/error:")
-        st.markdown("\n".join(f"- {md(line)}" for line in exc.lines()))
+        st.error(f"This file has {len(exc.issues):,} problem(s); nothing was loaded:", icon=":material/error:")
+        st.markdown("\n".join(f"- {md(line)}" for line in exc.lines(training.MAX_PROBLEMS_SHOWN)))
         st.stop()
     st.success("The file is valid.", icon=":material/check:")
     differences = check_report(scenario, advisor.evaluate(dict(scenario.facts.values), explore=False))
