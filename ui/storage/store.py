@@ -10,7 +10,9 @@ committed. Typed text is confidential (commitment 18 applies to the tool): nothi
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -18,11 +20,12 @@ from typing import Any, Mapping
 
 from sqlalchemy import Engine, RowMapping, delete, func, insert, or_, select, update
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import IntegrityError
 
 from .database import migrate, open_engine
 from .location import configured_url, normalise, shown, sqlite_url
 from .retention import Schedule
-from .tables import action_feedback, consultation, note
+from .tables import action_feedback, class_answer, class_member, class_session, consultation, note
 
 TITLE_MAX = 120
 NOTE_MAX = 4000
@@ -31,6 +34,15 @@ RECORD_TEXT_MAX = 4000  # a decision, an outcome
 STATUSES = ("new", "discussed", "closed")
 JUDGEMENTS = ("planned", "done", "not_applicable")
 REASON_MAX = 1000
+# Class sessions
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed without mistakes
+CODE_LENGTH = 6
+NICKNAME_MAX = 30
+CLASS_TITLE_MAX = 80
+CLASS_SCENARIOS_MAX = 10
+CLASS_HOURS_MAX = 24
+CLASS_KEEP_DAYS = 30  # an expired session, its nicknames and answers are deleted this long after it expires
+URGENCY_IDS = ("immediate", "soon", "routine")
 
 
 def now_iso() -> str:
@@ -92,6 +104,111 @@ class Query:
     since: date | None = None  # saved on or after this day (UTC)
     until: date | None = None  # saved on or before this day (UTC)
     text: str | None = None  # in the title, the decision or the outcome
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Whose records a call may reach. `user` is the signed-in user name; None is the single-user
+    install (nobody signs in), where everything is open to whoever runs the app."""
+
+    user: str | None = None
+    role: str = ""
+
+    @property
+    def open_install(self) -> bool:
+        return self.user is None
+
+
+EVERYONE = Viewer()  # the single-user install
+
+
+@dataclass(frozen=True)
+class ClassSession:
+    """What anyone with the code may know of a class session (never its trainer key)."""
+
+    id: int
+    code: str
+    owner: str
+    title: str
+    scenario_ids: tuple[str, ...]
+    step: int  # the index in scenario_ids being worked now
+    revealed: tuple[int, ...]  # the steps whose expected answer the trainer has shown the class
+    created_at: str
+    expires_at: str
+    closed_at: str | None
+
+    @property
+    def scenario_id(self) -> str:
+        return self.scenario_ids[self.step]
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        """Trainees can join and answer: not closed by the trainer and not expired."""
+        moment = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        return self.closed_at is None and moment < self.expires_at
+
+    @property
+    def state(self) -> str:
+        if self.closed_at is not None:
+            return "closed"
+        return "open" if self.is_open() else "expired"
+
+
+@dataclass(frozen=True)
+class Member:
+    """A trainee in a class session: a nickname, and the secret token their browser holds."""
+
+    id: int
+    session_id: int
+    nickname: str
+    token: str = ""  # given once, at joining; only its sha256 is stored
+
+
+@dataclass(frozen=True)
+class ClassAnswer:
+    nickname: str
+    step: int
+    commitments: tuple[int, ...]
+    actions: Mapping[str, str | None]  # action id -> the urgency the trainee marked (None: not marked)
+    answered_at: str
+
+
+def _sha256(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def clean_code(code: str) -> str:
+    """A code as typed ("abc 234", "ABC-234") in the form it is stored."""
+    return "".join(ch for ch in str(code).upper() if ch.isalnum())[:CODE_LENGTH * 2]
+
+
+def clean_nickname(nickname: str) -> str:
+    nickname = " ".join(_no_nul(nickname).split())
+    if not nickname:
+        raise ValueError("choose a nickname: any short name, not your real one")
+    if len(nickname) > NICKNAME_MAX:
+        raise ValueError(f"the nickname is longer than {NICKNAME_MAX} characters")
+    return nickname
+
+
+def clean_answer(commitments, actions: Mapping[str, str | None]) -> dict[str, Any]:
+    """A trainee's answer in the stored shape; refuses what no form could send."""
+    numbers = sorted({int(n) for n in commitments})
+    if len(numbers) > 100 or any(not 0 < n < 1000 for n in numbers):
+        raise ValueError("the commitments are not numbers of the Code")
+    marked: dict[str, str | None] = {}
+    for action_id, urgency in dict(actions).items():
+        if not isinstance(action_id, str) or not action_id or len(action_id) > 80:
+            raise ValueError("an action is not an action id")
+        if urgency is not None and urgency not in URGENCY_IDS:
+            raise ValueError(f"the urgency must be one of {', '.join(URGENCY_IDS)}")
+        marked[action_id] = urgency
+    if len(marked) > 200:
+        raise ValueError("too many actions")
+    return {"commitments": numbers, "actions": marked}
 
 
 def same_person(a: str, b: str) -> bool:
@@ -268,7 +385,7 @@ class Store:
             if self.backend == "sqlite":
                 db.connection.driver_connection.execute("VACUUM")  # outside any transaction
             else:
-                db.exec_driver_sql("VACUUM action_feedback, note, consultation")
+                db.exec_driver_sql("VACUUM action_feedback, note, consultation, class_answer, class_member, class_session")
 
     def purge_older_than(self, days: int, now: datetime | None = None) -> int:
         """Delete for good every consultation saved more than `days` days ago; return how many."""
@@ -278,13 +395,20 @@ class Store:
             db.execute(delete(action_feedback).where(action_feedback.c.consultation_id.in_(old)))
             db.execute(delete(note).where(note.c.consultation_id.in_(old)))
             removed = db.execute(delete(consultation).where(consultation.c.id.in_(old))).rowcount
-        if removed:
+            old_classes = select(class_session.c.id).where(
+                class_session.c.created_at < cutoff.isoformat(timespec="seconds"))
+            removed_classes = self._delete_classes(db, old_classes)
+        if removed or removed_classes:
             self.erase()
         return removed
 
     def apply_retention(self) -> int:
-        """The retention setting applied: at once when opened, then at most once an hour."""
-        if self.retention_days is None or not self._retention.due():
+        """The retention setting applied, and long-expired class sessions deleted: at once when
+        opened, then at most once an hour."""
+        if not self._retention.due():
+            return 0
+        self.purge_expired_classes()
+        if self.retention_days is None:
             return 0
         return self.purge_older_than(self.retention_days)
 
@@ -367,6 +491,230 @@ class Store:
             rows = db.execute(statement).mappings().all()
         return [Feedback(r["consultation_id"], r["action_id"], r["judgement"], r["reason"],
                          tuple(json.loads(r["rules_json"])), r["author"], r["updated_at"]) for r in rows]
+
+    # --- class sessions ------------------------------------------------------------------------------
+
+    def open_class(self, title: str, scenario_ids, hours: int, viewer: Viewer = EVERYONE,
+                   now: datetime | None = None) -> tuple[ClassSession, str]:
+        """Open a class session on scenarios (worked in the order given) for `hours` hours; return it
+        and its trainer key: the secret that, on an install without sign-in, lets its trainer back in."""
+        title = " ".join(_no_nul(title).split()) or "Class session"
+        if len(title) > CLASS_TITLE_MAX:
+            raise ValueError(f"the session's title is longer than {CLASS_TITLE_MAX} characters")
+        ids = [str(i) for i in dict.fromkeys(scenario_ids)]
+        if not ids:
+            raise ValueError("choose at least one scenario for the session")
+        if len(ids) > CLASS_SCENARIOS_MAX:
+            raise ValueError(f"a session holds at most {CLASS_SCENARIOS_MAX} scenarios")
+        if not (isinstance(hours, int) and 1 <= hours <= CLASS_HOURS_MAX):
+            raise ValueError(f"a session lasts from 1 to {CLASS_HOURS_MAX} hours")
+        if not viewer.open_install and viewer.role != "trainer":
+            raise PermissionError("only a trainer can open a class session")
+        start = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+        key = secrets.token_urlsafe(12)
+        for _ in range(20):  # a code already given is drawn again
+            code = new_code()
+            try:
+                with self.engine.begin() as db:
+                    result = db.execute(insert(class_session).values(
+                        code=code, owner=viewer.user or "", trainer_key_sha256=_sha256(key), title=title,
+                        scenarios_json=json.dumps(ids), step=0, revealed_json="[]",
+                        created_at=start.isoformat(timespec="seconds"),
+                        expires_at=(start + timedelta(hours=hours)).isoformat(timespec="seconds")))
+                    session_id = int(result.inserted_primary_key[0])
+            except IntegrityError:
+                continue
+            return self._class_by(class_session.c.id == session_id), key
+        raise RuntimeError("no free session code could be drawn")  # 887 million codes: not expected
+
+    def _class_by(self, condition) -> ClassSession | None:
+        with self.engine.begin() as db:
+            row = db.execute(select(class_session).where(condition)).mappings().first()
+        return self._class(row) if row else None
+
+    def find_class(self, code: str) -> ClassSession | None:
+        """The session a code names, for trainees: what it is and which scenario is being worked."""
+        code = clean_code(code)
+        return self._class_by(class_session.c.code == code) if code else None
+
+    def _trainer_row(self, db, code: str, viewer: Viewer, key: str) -> RowMapping:
+        """The session, if `viewer` is its trainer: the signed-in owner, or (without sign-in) the holder
+        of its key. A session that is not yours is answered as if it did not exist."""
+        row = db.execute(select(class_session).where(class_session.c.code == clean_code(code))).mappings().first()
+        if row is None:
+            raise KeyError(code)
+        if viewer.open_install:
+            allowed = bool(key) and secrets.compare_digest(_sha256(key), row["trainer_key_sha256"])
+        else:
+            allowed = bool(row["owner"]) and row["owner"] == viewer.user
+        if not allowed:
+            raise KeyError(code)
+        return row
+
+    def trainer_class(self, code: str, viewer: Viewer = EVERYONE, key: str = "") -> ClassSession | None:
+        """The session as its trainer sees it, or None when it is not yours (or does not exist)."""
+        try:
+            with self.engine.begin() as db:
+                return self._class(self._trainer_row(db, code, viewer, key))
+        except KeyError:
+            return None
+
+    def my_classes(self, viewer: Viewer) -> list[ClassSession]:
+        """A signed-in trainer's sessions, newest first (without sign-in, a session is reached by its key)."""
+        if viewer.open_install:
+            return []
+        with self.engine.begin() as db:
+            rows = db.execute(select(class_session).where(class_session.c.owner == viewer.user)
+                              .order_by(class_session.c.created_at.desc(), class_session.c.id.desc())).mappings().all()
+        return [self._class(r) for r in rows]
+
+    def _trainer_update(self, code: str, viewer: Viewer, key: str, **values) -> ClassSession:
+        with self.engine.begin() as db:
+            row = self._trainer_row(db, code, viewer, key)
+            db.execute(update(class_session).where(class_session.c.id == row["id"]).values(**values))
+        return self._class_by(class_session.c.id == row["id"])
+
+    def set_class_step(self, code: str, step: int, viewer: Viewer = EVERYONE, key: str = "") -> ClassSession:
+        """Move the class to another scenario of its sequence."""
+        found = self.trainer_class(code, viewer, key)
+        if found is None:
+            raise KeyError(code)
+        if not 0 <= step < len(found.scenario_ids):
+            raise ValueError(f"the session has scenarios 1 to {len(found.scenario_ids)}")
+        return self._trainer_update(code, viewer, key, step=step)
+
+    def reveal_class(self, code: str, step: int, viewer: Viewer = EVERYONE, key: str = "") -> ClassSession:
+        """Show the class the expected answer of one step."""
+        found = self.trainer_class(code, viewer, key)
+        if found is None:
+            raise KeyError(code)
+        revealed = sorted({*found.revealed, step})
+        return self._trainer_update(code, viewer, key, revealed_json=json.dumps(revealed))
+
+    def close_class(self, code: str, viewer: Viewer = EVERYONE, key: str = "") -> ClassSession:
+        """No more joining or answering; the trainer still sees the answers and the report."""
+        return self._trainer_update(code, viewer, key, closed_at=now_iso())
+
+    def delete_class(self, code: str, viewer: Viewer = EVERYONE, key: str = "") -> None:
+        """Delete a session, its nicknames and its answers, for good."""
+        with self.engine.begin() as db:
+            row = self._trainer_row(db, code, viewer, key)
+            self._delete_classes(db, select(class_session.c.id).where(class_session.c.id == row["id"]))
+        self.erase()
+
+    @staticmethod
+    def _delete_classes(db, ids) -> int:
+        ids = [r for r in db.execute(ids).scalars()]
+        if not ids:
+            return 0
+        db.execute(delete(class_answer).where(class_answer.c.session_id.in_(ids)))
+        db.execute(delete(class_member).where(class_member.c.session_id.in_(ids)))
+        return db.execute(delete(class_session).where(class_session.c.id.in_(ids))).rowcount
+
+    def purge_expired_classes(self, now: datetime | None = None) -> int:
+        """Delete the sessions that expired more than CLASS_KEEP_DAYS days ago (nicknames, answers)."""
+        cutoff = ((now or datetime.now(timezone.utc)) - timedelta(days=CLASS_KEEP_DAYS)).astimezone(timezone.utc)
+        with self.engine.begin() as db:
+            removed = self._delete_classes(db, select(class_session.c.id).where(
+                class_session.c.expires_at < cutoff.isoformat(timespec="seconds")))
+        if removed:
+            self.erase()
+        return removed
+
+    def join_class(self, code: str, nickname: str) -> Member:
+        """Join an open session under a nickname no one else in it has; the member's token is given
+        only here, and is what lets them answer."""
+        nickname = clean_nickname(nickname)
+        token = secrets.token_urlsafe(18)
+        with self.engine.begin() as db:
+            row = db.execute(select(class_session).where(class_session.c.code == clean_code(code))).mappings().first()
+            if row is None:
+                raise KeyError(code)
+            if not self._class(row).is_open():
+                raise ValueError("this session is no longer open: ask your trainer for a new code")
+        try:
+            with self.engine.begin() as db:
+                result = db.execute(insert(class_member).values(
+                    session_id=row["id"], nickname=nickname, nickname_key=nickname.casefold(),
+                    token_sha256=_sha256(token), joined_at=now_iso()))
+                member_id = int(result.inserted_primary_key[0])
+        except IntegrityError:
+            raise ValueError("someone in this session already has that nickname: choose another") from None
+        return Member(member_id, int(row["id"]), nickname, token)
+
+    def member(self, token: str) -> Member | None:
+        """The trainee a browser's token belongs to (None for an unknown token)."""
+        if not token:
+            return None
+        with self.engine.begin() as db:
+            row = db.execute(select(class_member).where(class_member.c.token_sha256 == _sha256(token))).mappings().first()
+        return Member(row["id"], row["session_id"], row["nickname"]) if row else None
+
+    def class_of(self, token: str) -> ClassSession | None:
+        """The session a trainee's token is in."""
+        found = self.member(token)
+        return self._class_by(class_session.c.id == found.session_id) if found else None
+
+    def submit_class_answer(self, token: str, step: int, commitments, actions: Mapping[str, str | None]) -> None:
+        """A trainee's answer to the step being worked (a second answer replaces the first), in one
+        transaction; refused when the session has closed or expired, or moved on to another step."""
+        answer = clean_answer(commitments, actions)
+        found = self.member(token)
+        if found is None:
+            raise PermissionError("you are not in this session: join it again with its code")
+        with self.engine.begin() as db:
+            row = db.execute(select(class_session).where(class_session.c.id == found.session_id)).mappings().first()
+            session = self._class(row)
+            if not session.is_open():
+                raise ValueError("the session has closed: answers are no longer taken")
+            if step != session.step:
+                raise ValueError("the class has moved on to another scenario: your answer was not kept")
+            db.execute(delete(class_answer).where(class_answer.c.member_id == found.id, class_answer.c.step == step))
+            db.execute(insert(class_answer).values(session_id=found.session_id, member_id=found.id, step=step,
+                                                   answer_json=json.dumps(answer, sort_keys=True),
+                                                   answered_at=now_iso()))
+
+    def own_answer(self, token: str, step: int) -> ClassAnswer | None:
+        """A trainee's own answer to one step (nobody else's)."""
+        found = self.member(token)
+        if found is None:
+            return None
+        with self.engine.begin() as db:
+            row = db.execute(select(class_answer).where(class_answer.c.member_id == found.id,
+                                                        class_answer.c.step == step)).mappings().first()
+        return self._answer(row, found.nickname) if row else None
+
+    def class_answers(self, code: str, viewer: Viewer = EVERYONE, key: str = "",
+                      step: int | None = None) -> list[ClassAnswer]:
+        """Every answer of a session (or of one step), oldest first: for its trainer only."""
+        with self.engine.begin() as db:
+            row = self._trainer_row(db, code, viewer, key)
+            statement = (select(class_answer, class_member.c.nickname)
+                         .join(class_member, class_member.c.id == class_answer.c.member_id)
+                         .where(class_answer.c.session_id == row["id"])
+                         .order_by(class_answer.c.answered_at, class_answer.c.id))
+            if step is not None:
+                statement = statement.where(class_answer.c.step == step)
+            rows = db.execute(statement).mappings().all()
+        return [self._answer(r, r["nickname"]) for r in rows]
+
+    def class_members(self, code: str, viewer: Viewer = EVERYONE, key: str = "") -> list[str]:
+        """The nicknames in a session, in the order they joined: for its trainer only."""
+        with self.engine.begin() as db:
+            row = self._trainer_row(db, code, viewer, key)
+            return list(db.execute(select(class_member.c.nickname).where(class_member.c.session_id == row["id"])
+                                   .order_by(class_member.c.joined_at, class_member.c.id)).scalars())
+
+    @staticmethod
+    def _answer(row: RowMapping, nickname: str) -> ClassAnswer:
+        data = json.loads(row["answer_json"])
+        return ClassAnswer(nickname, row["step"], tuple(data["commitments"]), dict(data["actions"]), row["answered_at"])
+
+    @staticmethod
+    def _class(row: RowMapping) -> ClassSession:
+        return ClassSession(row["id"], row["code"], row["owner"], row["title"], tuple(json.loads(row["scenarios_json"])),
+                            row["step"], tuple(json.loads(row["revealed_json"])), row["created_at"], row["expires_at"],
+                            row["closed_at"])
 
     @staticmethod
     def _note(row: RowMapping) -> Note:
