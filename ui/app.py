@@ -22,6 +22,8 @@ PAGES = {
     ],
     "Learn": [
         st.Page("views/train.py", title="Train", icon=":material/school:"),
+        st.Page("views/classes.py", title="Class sessions", icon=":material/groups:"),
+        st.Page("views/join.py", title="Join a class", icon=":material/login:"),
         st.Page("views/library.py", title="Library", icon=":material/menu_book:"),
         st.Page("views/about.py", title="About", icon=":material/info:"),
     ],
