@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 import engine
-from ui import widgets
+from ui import access, widgets
 
 st.set_page_config(page_title="NACM ethics decision support", page_icon=":material/balance:",
                    layout="centered", initial_sidebar_state="auto")
@@ -29,9 +29,11 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
+SIGN_IN = st.Page("views/signin.py", title="Sign in", icon=":material/login:", default=True)
+page = st.navigation(access.visible_pages(PAGES, SIGN_IN))  # all of them unless people sign in (ui/access.py)
 advisor = widgets.advisor()  # every page needs the rules: if they do not validate, say why and stop
 with st.sidebar:
+    access.sidebar()
     st.caption(widgets.md(engine.DISCLAIMER))
     st.caption(f"Rules version {widgets.md(advisor.version)} · {advisor.sha256[:12]}")
 page.run()

@@ -27,8 +27,11 @@ consultation = Table(
     Column("updated_at", Text),
     Column("updated_by", Text, nullable=False, server_default=text("''")),
     Column("report_json", Text),  # the report as given when saved (none before 0002)
+    # 0005: whose it is, when people sign in (their user name; '' on an install without sign-in)
+    Column("owner", Text, nullable=False, server_default=text("''")),
     Index("consultation_by_status", "status"),
     Index("consultation_by_created_at", "created_at"),
+    Index("consultation_by_owner", "owner"),
     sqlite_autoincrement=True,  # an id is never given again after a delete
 )
 
@@ -104,5 +107,17 @@ class_answer = Table(
     Column("answered_at", Text, nullable=False),
     UniqueConstraint("member_id", "step", name="one_answer_per_member_and_step"),
     Index("class_answer_by_session", "session_id", "step"),
+    sqlite_autoincrement=True,
+)
+
+# 0005: a consultation shared for review with a signed-in person (a supervisor, usually)
+consultation_share = Table(
+    "consultation_share", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("consultation_id", Integer, ForeignKey("consultation.id", ondelete="CASCADE"), nullable=False),
+    Column("username", Text, nullable=False),
+    Column("shared_at", Text, nullable=False),
+    UniqueConstraint("consultation_id", "username", name="one_share_per_person"),
+    Index("consultation_share_by_username", "username"),
     sqlite_autoincrement=True,
 )

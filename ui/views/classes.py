@@ -53,7 +53,7 @@ with st.expander("Open a new session", icon=":material/add_circle:", expanded=no
                                  value=3, key=f"{P}.hours")
         if st.button("Open the session", key=f"{P}.open", type="primary", icon=":material/groups:", disabled=not picked):
             try:
-                session, key = store.open_class(title, picked, hours, viewer=you)
+                session, key = store.open_class(title, picked, hours)
             except (ValueError, PermissionError) as exc:
                 st.error(md(exc))
             else:
@@ -62,8 +62,8 @@ with st.expander("Open a new session", icon=":material/add_circle:", expanded=no
                 st.session_state[f"{P}.done"] = f"Session {session.code} is open: give the class its code."
                 st.rerun()
 
-mine = store.my_classes(you) if not you.open_install else [
-    s for s in (store.trainer_class(code, you, key) for code, key in kept_keys.items()) if s is not None]
+mine = store.my_classes() if not you.open_install else [
+    s for s in (store.trainer_class(code, key=key) for code, key in kept_keys.items()) if s is not None]
 with st.expander("Return to a session", icon=":material/history:"):
     if mine:
         codes = [s.code for s in mine]
@@ -78,7 +78,7 @@ with st.expander("Return to a session", icon=":material/history:"):
         code_in = st.text_input("Session code", key=f"{P}.back_code", max_chars=12)
         key_in = st.text_input("Trainer key", key=f"{P}.back_key", max_chars=40, type="password")
         if st.button("Return to it", key=f"{P}.back", disabled=not (code_in and key_in)):
-            found = store.trainer_class(code_in, you, key_in)
+            found = store.trainer_class(code_in, key=key_in)
             if found is None:
                 st.error("No session of yours has this code and key.")
             else:
@@ -88,7 +88,7 @@ with st.expander("Return to a session", icon=":material/history:"):
 
 code = st.session_state.get(f"{P}.code")
 key = kept_keys.get(code, "")
-session = store.trainer_class(code, you, key) if code else None
+session = store.trainer_class(code, key=key) if code else None
 if session is None:
     st.stop()
 
@@ -110,7 +110,7 @@ if len(session.scenario_ids) > 1:
                                                                      if session.scenario_ids[i] in scenarios
                                                                      else session.scenario_ids[i]))
     if chosen_step != step:
-        store.set_class_step(session.code, chosen_step, you, key)
+        store.set_class_step(session.code, chosen_step, key=key)
         st.rerun()
 if scenario is None:
     st.error("This scenario is no longer in the library; choose another step.")
@@ -138,8 +138,8 @@ def chart(rows: list[classroom.Tally], kind: str, answered: int) -> alt.Chart:
 @st.fragment(run_every=REFRESH_S)
 def live(session: ClassSession, step: int) -> None:
     """The answers as they arrive: read again every few seconds, without redrawing the rest of the page."""
-    answers = store.class_answers(session.code, you, key, step=step)
-    members = store.class_members(session.code, you, key)
+    answers = store.class_answers(session.code, key=key, step=step)
+    members = store.class_members(session.code, key=key)
     scored = classroom.score(scenario, rb, answers)
     st.markdown(f"**{len(answers)} of {len(members)} trainee(s) have answered** this scenario.")
     if scored:
@@ -160,7 +160,7 @@ def live(session: ClassSession, step: int) -> None:
     waiting = [m for m in members if m not in {a.nickname for a in answers}]
     if waiting:
         st.caption("Still answering: " + md(", ".join(waiting)))
-    every = store.class_answers(session.code, you, key)
+    every = store.class_answers(session.code, key=key)
     left, right = st.columns(2)
     with left:
         st.download_button("Download the class report (Markdown)",
@@ -181,18 +181,18 @@ with left:
     revealed = step in session.revealed
     if st.button("The answer is shown to the class" if revealed else "Reveal the answer to the class",
                  key=f"{P}.reveal", icon=":material/visibility:", disabled=revealed, width="stretch"):
-        store.reveal_class(session.code, step, you, key)
+        store.reveal_class(session.code, step, key=key)
         st.session_state[f"{P}.done"] = "The class now sees the expected answer."
         st.rerun()
 with middle:
     if step + 1 < len(session.scenario_ids):
         if st.button("Next scenario", key=f"{P}.next", icon=":material/skip_next:", width="stretch"):
-            store.set_class_step(session.code, step + 1, you, key)
+            store.set_class_step(session.code, step + 1, key=key)
             st.rerun()
 with right:
     if session.state == "open" and st.button("Close the session", key=f"{P}.close", icon=":material/lock:",
                                              width="stretch"):
-        store.close_class(session.code, you, key)
+        store.close_class(session.code, key=key)
         st.session_state[f"{P}.done"] = f"Session {session.code} is closed: no more answers are taken."
         st.rerun()
 
@@ -201,7 +201,7 @@ with st.expander("Delete this session", icon=":material/delete:"):
                 "anyway a month after they expire.")
     sure = st.checkbox("Yes, delete it and its answers", key=f"{P}.sure.{session.code}")
     if st.button("Delete the session", key=f"{P}.delete", disabled=not sure, icon=":material/delete:"):
-        store.delete_class(session.code, you, key)
+        store.delete_class(session.code, key=key)
         kept_keys.pop(session.code, None)
         st.session_state.pop(f"{P}.code", None)
         st.session_state[f"{P}.done"] = f"Session {session.code} and its answers were deleted for good."

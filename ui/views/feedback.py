@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import access
 from ui import feedback as fb
 from ui import widgets
 from ui.widgets import md
@@ -18,7 +19,7 @@ st.markdown("When a saved consultation is reviewed, each recommended action can 
             "not applicable, with a reason. Here is how often each rule's advice was judged not applicable, "
             "and why: the place to look first when improving the rules or a training session.")
 
-judgements = store.feedback()
+judgements = store.feedback(viewer=access.viewer())  # where people sign in: what they may see
 if not judgements:
     st.info("No feedback has been given yet. On the Review page, open a saved consultation and use "
             "**Feedback on the advice**.", icon=":material/inbox:")

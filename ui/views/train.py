@@ -8,7 +8,7 @@ import streamlit as st
 import engine
 from engine.exercise import score_exercise
 from engine.scenarios import check_report
-from ui import answer, training, widgets
+from ui import access, answer, training, widgets
 from ui.widgets import md
 
 P = "train"
@@ -89,16 +89,17 @@ report = advisor.evaluate(dict(scenario.facts.values))
 
 # The facilitator's view is a deliberate step before the exercise, never a switch beside a trainee's result.
 facilitating_key = f"{P}.facilitating"
-if st.session_state.get(facilitating_key):
+if st.session_state.get(facilitating_key) and access.can_facilitate():
     st.markdown(widgets.paragraphs(scenario.narrative))
     answer.facilitator_view(scenario, rb, report)
     if st.button("Leave the facilitator view", key=f"{P}.leave_facilitator", icon=":material/logout:"):
         st.session_state[facilitating_key] = False
         st.rerun()
     st.stop()
-if st.button("I am the facilitator: read the notes and the expected answer first", key=f"{P}.facilitate",
-             icon=":material/co_present:", help="For the person running the exercise, before it starts. "
-             "Trainees answer without it."):
+if access.can_facilitate() and st.button(
+        "I am the facilitator: read the notes and the expected answer first", key=f"{P}.facilitate",
+        icon=":material/co_present:", help="For the person running the exercise, before it starts. "
+        "Trainees answer without it."):
     st.session_state[facilitating_key] = True
     st.rerun()
 
