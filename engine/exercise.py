@@ -113,7 +113,8 @@ class ExerciseResult:
         named = len(self.urgency_right) + len(self.urgency_wrong)
         if not self.urgency_asked or not named:
             return None
-        return f"urgency right for {len(self.urgency_right)} of the {named} expected actions you named"
+        return (f"urgency right for {len(self.urgency_right)} of the {named} expected"
+                f" action{'s' if named != 1 else ''} you named")
 
     @property
     def verdict(self) -> str:
