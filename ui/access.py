@@ -120,9 +120,10 @@ def sign_in(username: str, password: str) -> User:
 
 
 def sign_out() -> None:
-    st.session_state.pop(SIGNED_IN, None)
-    for key in [k for k in st.session_state if isinstance(k, str) and not k.startswith("_")]:
-        del st.session_state[key]  # nothing of one person's session is left for the next
+    """Forget the person and everything of their session (answers kept across pages included), so
+    nothing of one person's work is left in the tab for the next."""
+    for key in list(st.session_state):
+        del st.session_state[key]
 
 
 def _path(page) -> str:

@@ -137,3 +137,16 @@ def test_a_users_file_that_cannot_be_used_is_an_error_card_and_nobody_gets_in(tm
     [card] = at.error
     assert "Sign-in is configured but cannot be used" in card.value and "is not a role" in unescape(card.value)
     assert not at.text_input
+
+
+def test_a_trainer_reads_the_feedback_on_the_advice_without_whose_or_on_what(users, db_path):
+    store = Store(db_path, signed_in=True)
+    ana = Viewer("ana", "case_manager")
+    cid = store.save("Ana's gift", GIFT, "1", "a" * 64, author="Ana Case (ana)", viewer=ana)
+    store.set_feedback(cid, "decline_gift", "not_applicable", "Ana Case (ana)", reason="Agency allows tokens.",
+                       rules=("gifts.token",), viewer=ana)
+    tia = signed_in("tia")
+    ok(tia.switch_page("views/feedback.py").run())
+    page = texts(tia)
+    assert "**1 judgements**." in page and "consultations" not in page.split("judgements**")[1].split("\n")[0]
+    assert "Agency allows tokens." in page and "Ana" not in page

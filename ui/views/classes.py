@@ -138,8 +138,12 @@ def chart(rows: list[classroom.Tally], kind: str, answered: int) -> alt.Chart:
 @st.fragment(run_every=REFRESH_S)
 def live(session: ClassSession, step: int) -> None:
     """The answers as they arrive: read again every few seconds, without redrawing the rest of the page."""
-    answers = store.class_answers(session.code, key=key, step=step)
-    members = store.class_members(session.code, key=key)
+    try:
+        answers = store.class_answers(session.code, key=key, step=step)
+        members = store.class_members(session.code, key=key)
+    except KeyError:  # deleted meanwhile (by its trainer in another tab, or long expired)
+        st.info("This session no longer exists.", icon=":material/delete:")
+        return
     scored = classroom.score(scenario, rb, answers)
     st.markdown(f"**{len(answers)} of {len(members)} trainee(s) have answered** this scenario.")
     if scored:

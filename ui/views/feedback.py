@@ -26,7 +26,8 @@ if not judgements:
     st.stop()
 
 summary = fb.by_rule(judgements, rb)
-st.markdown(f"**{len(judgements)} judgements** on {len({j.consultation_id for j in judgements})} consultations.")
+consulted = {j.consultation_id for j in judgements if j.consultation_id}  # none: a trainer's view, without them
+st.markdown(f"**{len(judgements)} judgements**" + (f" on {len(consulted)} consultations." if consulted else "."))
 st.markdown("| rule | title | judged | not applicable |\n|---|---|---|---|\n" + "\n".join(
     f"| `{r.rule}` | {md(r.title)} | {r.judged} | {r.not_applicable} ({r.share:.0%}) |" for r in summary))
 for r in summary:

@@ -54,6 +54,9 @@ def watch(seen: tuple) -> None:
 
 watch((session.step, session.revealed, session.state))
 me = store.member(token)
+if me is None:  # the session was deleted meanwhile
+    st.session_state.pop(TOKEN, None)
+    st.rerun()
 st.markdown(f"You are **{md(me.nickname)}** in **{md(session.title)}** (session {session.code}).")
 if session.state != "open":
     st.warning(f"This session is {classroom.SESSION_WORDS[session.state]}: answers are no longer taken.",
