@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 import engine
-from ui import widgets
+from ui import access, widgets
 
 # The page icon is a file of ours: a Material icon as page_icon makes the browser fetch it from
 # Google's font servers at every load, telling a third party that the tool is open.
@@ -27,14 +27,18 @@ PAGES = {
     ],
     "Learn": [
         st.Page("views/train.py", title="Train", icon=":material/school:"),
+        st.Page("views/classes.py", title="Class sessions", icon=":material/groups:"),
+        st.Page("views/join.py", title="Join a class", icon=":material/login:"),
         st.Page("views/library.py", title="Library", icon=":material/menu_book:"),
         st.Page("views/about.py", title="About", icon=":material/info:"),
     ],
 }
 
-page = st.navigation(PAGES)
+SIGN_IN = st.Page("views/signin.py", title="Sign in", icon=":material/login:", default=True)
+page = st.navigation(access.visible_pages(PAGES, SIGN_IN))  # all of them unless people sign in (ui/access.py)
 advisor = widgets.advisor()  # every page needs the rules: if they do not validate, say why and stop
 with st.sidebar:
+    access.sidebar()
     st.caption(widgets.md(engine.DISCLAIMER))
     st.caption(f"Rules version {widgets.md(advisor.version)} · {advisor.sha256[:12]}")
 page.run()

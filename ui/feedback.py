@@ -77,7 +77,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 def judgements_csv(feedback: Iterable[Feedback], rulebase: RuleBase) -> str:
     """One row per judgement."""
     return _csv(["consultation", "action", "action_label", "judgement", "reason", "rules", "by", "when"], (
-        (f.consultation_id, f.action_id, action_label(rulebase, f.action_id), f.judgement, f.reason,
+        (f.consultation_id or "", f.action_id, action_label(rulebase, f.action_id), f.judgement, f.reason,
          " ".join(f.rules), f.author, when(f.updated_at)) for f in feedback))
 
 

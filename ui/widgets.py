@@ -17,10 +17,11 @@ from engine.render import unlinked
 from engine.report import Report, ReportDiff
 from engine.words import URGENCY_WORDS
 
-from . import intake
+from . import access, intake
 from .exports import exports, record_exports
 from .privacy import ADVICE, identifying_details
 from .storage import StorageError, Store, configured_url
+from .storage.store import BoundStore
 from .storage.location import shown
 from .storage.retention import retention_days
 from .training import ScenarioLibrary, folder_fingerprint, load_library
@@ -80,18 +81,19 @@ def library() -> ScenarioLibrary:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Opening the consultations database…")
-def _store(url: str, keep_days: int | None) -> Store:
-    return Store(url, retention_days=keep_days)
+def _store(url: str, keep_days: int | None, signed_in: bool = False) -> Store:
+    return Store(url, retention_days=keep_days, signed_in=signed_in)
 
 
-def store() -> Store:
+def store() -> BoundStore:
     """The consultations database (DATABASE_URL, $NACM_ETHICS_DB or the user's data folder, read at
-    each run), migrated on first use. If it cannot be opened, the page says why and stops."""
+    each run), migrated on first use, with every call made for the person using the app (ui/access.py).
+    If it cannot be opened, the page says why and stops."""
     try:
         url = configured_url()
-        opened = _store(url.render_as_string(hide_password=False), retention_days())
+        opened = _store(url.render_as_string(hide_password=False), retention_days(), access.shared())
         opened.apply_retention()  # at most once an hour
-        return opened
+        return opened.bound(access.viewer())  # every call made for whoever uses this session
     except StorageError as exc:
         st.error(f"Saved consultations are not available: {md(exc)}. Nothing can be saved or reviewed "
                  "until this is fixed; the advice itself still works.", icon=":material/database:")
@@ -390,7 +392,11 @@ YOU_KEY = "you.name"  # one name or role for the whole session, on every page th
 
 def who_are_you(label: str = "Your name or role") -> str:
     """Who is saving or writing: a name or a role, asked once and kept for the session. It is not a
-    sign-in: it says who wrote what, and lets a person change only their own notes."""
+    sign-in: it says who wrote what, and lets a person change only their own notes. Where people
+    sign in (ui/access.py), it is who signed in, and nothing is asked."""
+    signed = access.signature()
+    if signed is not None:
+        return signed
     key = restore(YOU_KEY, "")
     value = st.text_input(label, key=key, max_chars=80, placeholder="for example “J. Rivera” or “supervisor”",
                           help="Shown with what you save and write, so that others know who wrote it.")

@@ -194,9 +194,18 @@ def test_an_exercise_is_scored_in_the_browser(browser, app_url, tmp_path):
         page.keyboard.type(option)
         page.get_by_role("option", name=option, exact=True).click()
         page.keyboard.press("Escape")
+    # The trainee marks how urgent each chosen action is.
+    page.get_by_role("radiogroup", name=f"How urgent: {REPORT.label}").get_by_text("Now", exact=True).click()
+    page.get_by_role("radiogroup", name=f"How urgent: {RB.actions['transfer_case'].label}").get_by_text(
+        "Soon", exact=True).click()
     page.get_by_role("button", name="Submit my answer").click()
     page.get_by_text("Your result").wait_for()
-    assert page.get_by_test_id("stMetricValue").inner_text().strip() == "1 / 3"  # 2 right, 1 extra
+    metric_values = page.get_by_test_id("stMetricValue")
+    metric_values.nth(2).wait_for()
+    values = [v.strip() for v in metric_values.all_inner_texts()]
+    assert values == ["2 of 3", "1", "1 of 1"]  # 2 of 3 expected, 1 extra, the report's urgency right
+    assert page.get_by_text("2 of 3 expected, 1 extra (defensible?)", exact=False).first.is_visible()
+    assert page.get_by_text("Points: 3 of 5.").is_visible()
     must_not = page.get_by_role("alert").filter(has_text="Must not:").first
     assert RB.actions["transfer_case"].label in must_not.inner_text()
     page.get_by_text("Your result").evaluate("e => e.scrollIntoView({block: 'start'})")
@@ -231,7 +240,7 @@ def test_the_emergency_line_is_on_first_paint_and_danger_shows_the_call_at_once(
     page.get_by_text(next(g.title for g in RB.groups if g.id == danger.group), exact=True).first.click()
     page.get_by_role("radiogroup", name=danger.question).get_by_text("Yes", exact=True).click()
     page.get_by_role("heading", name="Act now").wait_for()  # no button pressed
-    assert page.get_by_text(RB.actions["emergency_response"].label).first.is_visible()
+    page.get_by_text(RB.actions["emergency_response"].label).first.wait_for()  # visible, once drawn (under load, a moment after the heading)
     assert page.get_by_role("button", name="See the advice").count() == 1  # still not pressed
     page.context.close()
 
