@@ -14,7 +14,7 @@ from engine.model import RuleBase
 from engine.render import md_escape
 from engine.scenarios import Scenario
 
-from .feedback import _csv
+from .feedback import csv_text
 from .record import when
 from .storage import ClassAnswer, ClassSession
 
@@ -160,7 +160,7 @@ def report_csv(session: ClassSession, scenarios: Mapping[str, Scenario], rulebas
             rows.append((session.code, step + 1, scenario.id, s.nickname, r.found_count, r.expected_count,
                          r.extra_count, len(r.urgency_right), r.score, r.possible, "yes" if r.passed else "no",
                          commitments, actions, when(s.answer.answered_at)))
-    return _csv(["session", "step", "scenario", "nickname", "expected_named", "expected", "extra", "urgency_right",
+    return csv_text(["session", "step", "scenario", "nickname", "expected_named", "expected", "extra", "urgency_right",
                  "points", "possible", "passed", "commitments", "actions", "answered"], rows)
 
 
