@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 import engine
 
@@ -195,9 +195,12 @@ def test_an_exercise_is_scored_in_the_browser(browser, app_url, tmp_path):
         page.get_by_role("option", name=option, exact=True).click()
         page.keyboard.press("Escape")
     # The trainee marks how urgent each chosen action is.
-    page.get_by_role("radiogroup", name=f"How urgent: {REPORT.label}").get_by_text("Now", exact=True).click()
-    page.get_by_role("radiogroup", name=f"How urgent: {RB.actions['transfer_case'].label}").get_by_text(
-        "Soon", exact=True).click()
+    for action_label, urgency in [(REPORT.label, "Now"), (RB.actions["transfer_case"].label, "Soon")]:
+        group = page.get_by_role("radiogroup", name=f"How urgent: {action_label}")
+        group.get_by_text(urgency, exact=True).click()
+        # The choice is the app's only once its rerun has drawn it checked; submitting sooner
+        # (on a busy machine) would send the answer without it.
+        expect(group.get_by_role("radio", name=urgency, exact=True)).to_be_checked()
     page.get_by_role("button", name="Submit my answer").click()
     page.get_by_text("Your result").wait_for()
     metric_values = page.get_by_test_id("stMetricValue")
