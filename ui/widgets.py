@@ -147,6 +147,22 @@ def preset(prefix: str, rulebase: RuleBase, facts: Mapping[str, Any]) -> None:
         remember(key)
 
 
+def kept_tabs(key: str, tabs: Mapping[str, str]) -> list:
+    """Tabs that stay on the one a person chose, across reruns, even when its label changes
+    ("Notes (1)" after a note is added). `tabs` maps a stable name to the label shown.
+
+    Streamlit knows stateful tabs by their labels: a new label is a new widget, which opens on the
+    first tab. The choice is therefore kept by name and given back under the new label."""
+    names, labels = list(tabs), list(tabs.values())
+    previous = st.session_state.get(f"{key}.names", {})  # label -> name, as last drawn
+    chosen = st.session_state.get(key)
+    if chosen is not None and chosen not in labels:
+        name = previous.get(chosen)
+        st.session_state[key] = tabs.get(name, labels[0])
+    st.session_state[f"{key}.names"] = dict(zip(labels, names))
+    return list(st.tabs(labels, key=key, on_change="rerun"))
+
+
 # --- the intake ---------------------------------------------------------------------------------
 
 def area_picker(rulebase: RuleBase, prefix: str) -> list[str]:

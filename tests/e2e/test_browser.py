@@ -348,3 +348,47 @@ def test_a_consultation_saved_under_older_rules_shows_what_changed(browser, app_
     page.screenshot(path=str(ARTIFACTS / "review-what-changed-1280.png"))
     assert f"#{consultation_id}" in page.get_by_text("Consultation #", exact=False).first.inner_text()
     page.context.close()
+
+
+def selected_tab(page) -> str:
+    return page.locator("[role=tab][aria-selected=true]").first.inner_text().strip()
+
+
+def test_adding_editing_and_deleting_a_note_stays_on_the_notes_tab(browser, app_url, e2e_tmp):
+    from ui.storage import Store
+
+    advisor = engine.load()
+    facts = {"suspected_abuse": True, "victim_group": "child"}
+    store = Store(e2e_tmp / "consultations.sqlite3")
+    store.save("Notes stay open", facts, advisor.version, advisor.sha256, author="Case manager",
+               report=advisor.evaluate(facts).to_dict())
+    store.close()
+    page = new_page(browser, WIDE)
+    page.goto(app_url + "/review")
+    page.get_by_role("textbox", name="Your name or role", exact=False).fill("Supervisor")
+    page.keyboard.press("Enter")
+    page.get_by_role("textbox", name="Words in the title, decision or outcome").fill("Notes stay open")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Notes stay open").wait_for()
+    page.get_by_role("tab", name="Notes (0)").click()
+    page.get_by_role("textbox", name="Add a note from supervision", exact=False).fill("First wording.")
+    page.get_by_role("button", name="Add note").click()
+    page.get_by_role("tab", name="Notes (1)").wait_for()
+    page.get_by_role("paragraph").filter(has_text="First wording.").first.wait_for()
+    assert selected_tab(page) == "Notes (1)"  # not sent back to the Report tab
+
+    page.get_by_text("Edit or delete your note").click()
+    page.get_by_role("textbox", name="Your note", exact=True).fill("Second wording.")
+    page.get_by_role("button", name="Save the edit").click()
+    page.get_by_text("Your note was changed", exact=False).wait_for()
+    assert selected_tab(page) == "Notes (1)"
+    assert page.get_by_role("paragraph").filter(has_text="Second wording.").first.is_visible()
+
+    page.get_by_text("Edit or delete your note").click()
+    page.get_by_text("Delete it for good").click()
+    page.get_by_role("button", name="Delete the note").click()
+    page.get_by_role("tab", name="Notes (0)").wait_for()
+    page.get_by_text("Your note was deleted for good", exact=False).wait_for()
+    assert selected_tab(page) == "Notes (0)"
+    assert page.get_by_text("No notes yet.").is_visible()
+    page.context.close()

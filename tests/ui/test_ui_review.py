@@ -136,6 +136,26 @@ def test_only_the_author_edits_or_deletes_a_note_and_the_edit_is_shown(app, db_p
     assert any("Your note was deleted for good" in s.value for s in app.success)
 
 
+def test_the_notes_tab_stays_open_after_a_note_is_added_edited_or_deleted(app, db_path, advisor):
+    """Streamlit opens the first tab when a tab's label changes ("Notes (0)" -> "Notes (1)"): the
+    page keeps the tab a person chose by name and gives it back under its new label."""
+    store, consultation_id = open_review(app, db_path, advisor)
+    app.session_state["review.tab"] = "Notes (0)"  # as a click on the tab leaves it
+    app.run()
+    app.text_area(key=f"review.note.{consultation_id}").input("Discussed today.").run()
+    app.button(key="review.add_note").click().run()
+    assert app.session_state["review.tab"] == "Notes (1)"
+    [note] = store.notes(consultation_id)
+    app.text_area(key=f"review.edit.{note.id}").input("Discussed today, report made.").run()
+    app.button(key=f"review.save_edit.{note.id}").click().run()
+    assert app.session_state["review.tab"] == "Notes (1)"
+    app.checkbox(key=f"review.sure_note.{note.id}").check().run()
+    app.button(key=f"review.delete_note.{note.id}").click().run()
+    assert store.notes(consultation_id) == []
+    assert app.session_state["review.tab"] == "Notes (0)"
+    assert [t.label for t in app.tabs][3] == "Notes (0)"
+
+
 def test_status_decision_and_outcome_are_recorded(app, db_path, advisor):
     store, consultation_id = open_review(app, db_path, advisor)
     app.radio(key=f"review.status.{consultation_id}").set_value("discussed").run()

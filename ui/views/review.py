@@ -107,9 +107,10 @@ if st.button("Ask “what if?” from here", key=f"{P}.whatif", icon=":material/
 
 changed_tab = "What changed" + (" (!)" if diff is not None and not diff.is_empty else "")
 judged = {f.action_id: f for f in store.feedback(item.id)}
-report_tab, changed, record_tab, notes_tab, feedback_tab, facts_tab = st.tabs(
-    ["Report", changed_tab, "Decision and status", f"Notes ({len(notes)})",
-     f"Feedback on the advice ({len(judged)})", "Answers"])
+# The tab a person is on stays open after a note is added, edited or deleted (its label changes).
+report_tab, changed, record_tab, notes_tab, feedback_tab, facts_tab = widgets.kept_tabs(f"{P}.tab", {
+    "report": "Report", "changed": changed_tab, "record": "Decision and status", "notes": f"Notes ({len(notes)})",
+    "feedback": f"Feedback on the advice ({len(judged)})", "facts": "Answers"})
 with report_tab:
     widgets.show_report(report, rb)
     widgets.downloads(report, item.title, key=f"{P}.download")
