@@ -12,8 +12,9 @@ import streamlit as st
 
 import engine
 from engine.model import URGENCIES, Fact, RuleBase
-from engine.present import SAFETY_NOTE, Entry, Outline, Section, outline
+from engine.present import SAFETY_NOTE, Entry, Outline, Section, outline, what_if_groups
 from engine.report import Report, ReportDiff
+from engine.whatif import WhatIf
 from engine.words import URGENCY_WORDS
 
 from . import intake
@@ -82,9 +83,10 @@ def _store(url: str, keep_days: int | None) -> Store:
     return Store(url, retention_days=keep_days)
 
 
-def store() -> Store:
+def store(stop: bool = True) -> Store | None:
     """The consultations database (DATABASE_URL, $NACM_ETHICS_DB or the user's data folder, read at
-    each run), migrated on first use. If it cannot be opened, the page says why and stops."""
+    each run), migrated on first use. If it cannot be opened, the page says why and stops (or, with
+    stop=False, goes on without it: None)."""
     try:
         url = configured_url()
         opened = _store(url.render_as_string(hide_password=False), retention_days())
@@ -93,6 +95,8 @@ def store() -> Store:
     except StorageError as exc:
         st.error(f"Saved consultations are not available: {md(exc)}. Nothing can be saved or reviewed "
                  "until this is fixed; the advice itself still works.", icon=":material/database:")
+        if not stop:
+            return None
         st.stop()
         raise  # not reached: st.stop() ends the run
 
@@ -436,12 +440,29 @@ def diff_summary(rulebase: RuleBase, diff: ReportDiff) -> list[str]:
     return lines
 
 
-def start_what_if(facts: Mapping[str, Any], origin: str) -> None:
-    """Open the What if page with these facts as its starting point."""
+def start_what_if(facts: Mapping[str, Any], origin: str, consultation: int | None = None) -> None:
+    """Open the What if page with these facts as its starting point; from a saved consultation,
+    its outcome can be kept as a note of that consultation."""
     token = st.session_state.get("whatif.token", 0) + 1
     st.session_state["whatif.token"] = token
-    st.session_state["whatif.base"] = {"facts": dict(facts), "origin": origin, "token": token}
+    st.session_state["whatif.base"] = {"facts": dict(facts), "origin": origin, "token": token,
+                                       "consultation": consultation}
     st.switch_page("views/whatif.py")
+
+
+WHATIF_TONES = {"added": "green", "removed": "gray", "more": "red", "less": "blue"}
+
+
+def what_if_explained(rulebase: RuleBase, whatif: WhatIf) -> None:
+    """The differences of a what-if under the change that causes each, with the rules behind them."""
+    for cause, items in what_if_groups(rulebase, whatif):
+        lines = []
+        for e in items:
+            what = f"~~{md(e.what)}~~" if e.tone == "removed" else f"**{md(e.what)}**"
+            urgency = f": {md(e.urgency)}" if e.urgency else ""
+            lines.append(f"- :{WHATIF_TONES[e.tone]}-badge[{e.tag}] {e.kind} {what}{urgency}"
+                         + "".join(f"\n  - *{md(r)}*" for r in e.rules))
+        st.markdown(f"**{md(cause)}**\n\n" + "\n".join(lines))
 
 
 def report_summary(rulebase: RuleBase, report: Report, diff: ReportDiff, side: str) -> None:

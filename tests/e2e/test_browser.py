@@ -392,3 +392,34 @@ def test_adding_editing_and_deleting_a_note_stays_on_the_notes_tab(browser, app_
     assert selected_tab(page) == "Notes (0)"
     assert page.get_by_text("No notes yet.").is_visible()
     page.context.close()
+
+
+def test_a_what_if_with_two_changed_facts_explains_each_change_beside_the_form(browser, app_url):
+    page = new_page(browser, WIDE)
+    consult_suspected_abuse(page, app_url)
+    page.get_by_role("button", name="Ask “what if?”").click()
+    result = page.get_by_role("heading", name="What changes")
+    result.wait_for()
+    danger, victim = RB.facts["imminent_danger"], RB.facts["victim_group"]
+    page.get_by_role("radiogroup", name=danger.question).get_by_text("Yes", exact=True).click()
+    page.get_by_text(f"Because {danger.label}: not sure → yes.").wait_for()
+    page.get_by_role("radiogroup", name=VICTIM.question).get_by_text(victim.value_label("other_adult"), exact=True).click()
+    by_victim = page.get_by_test_id("stMarkdownContainer").filter(
+        has_text=f"Because {victim.label}: {victim.value_label('child')} → {victim.value_label('other_adult')}.")
+    by_victim.first.wait_for()
+    assert REPORT.label in by_victim.first.inner_text()  # the report to make goes because of who may be harmed
+    by_danger = page.get_by_test_id("stMarkdownContainer").filter(has_text=f"Because {danger.label}: not sure → yes.").first
+    text = by_danger.inner_text()
+    assert RB.actions["emergency_response"].label in text and REPORT.label not in text
+    assert "Rule safety.imminent_danger" in text
+    # Beside the form, and still in view after the form is scrolled.
+    form = page.get_by_role("heading", name="Change the facts").bounding_box()
+    assert result.bounding_box()["x"] > form["x"] + form["width"] / 2
+    page.mouse.move(form["x"] + 10, 400)
+    page.mouse.wheel(0, 900)
+    page.wait_for_timeout(500)
+    assert page.get_by_role("heading", name="Change the facts").bounding_box()["y"] < -400  # scrolled well past it
+    box = result.bounding_box()
+    assert 0 <= box["y"] < WIDE["height"], "the result scrolled out of view with the form"
+    page.screenshot(path=str(ARTIFACTS / "whatif-two-facts-1280.png"))
+    page.context.close()

@@ -103,7 +103,7 @@ notes = store.notes(item.id)
 diff = rec.since_saved(item, report)
 
 if st.button("Ask “what if?” from here", key=f"{P}.whatif", icon=":material/compare_arrows:", type="primary"):
-    widgets.start_what_if(item.facts, f"saved consultation #{item.id}")
+    widgets.start_what_if(item.facts, f"saved consultation #{item.id}", consultation=item.id)
 
 changed_tab = "What changed" + (" (!)" if diff is not None and not diff.is_empty else "")
 judged = {f.action_id: f for f in store.feedback(item.id)}
