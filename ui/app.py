@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 import engine
-from ui import widgets
+from ui import style, widgets
 
 st.set_page_config(page_title="NACM ethics decision support", page_icon=":material/balance:",
                    layout="centered", initial_sidebar_state="auto")
@@ -27,7 +27,10 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
+# One flat list: Streamlit's sectioned sidebar puts its section headers inside the list, which screen
+# readers and the accessibility audit reject (a <ul> holding <div>s); the order keeps the sections.
+page = st.navigation([p for section in PAGES.values() for p in section])
+style.apply()  # focus rings, contrast, screen-reader text (ui/style.py)
 advisor = widgets.advisor()  # every page needs the rules: if they do not validate, say why and stop
 with st.sidebar:
     st.caption(widgets.md(engine.DISCLAIMER))

@@ -40,6 +40,18 @@ def md(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
 
 
+_LABEL_MARKUP = re.compile(r"([\\`*_\[\]<>#|~$])")
+_LABEL_DIRECTIVE = re.compile(r":(\w+)(?=[:\[])")
+
+
+def widget_label(text: Any) -> str:
+    """A widget label that reads aloud as it shows. Streamlit renders a label as Markdown but gives
+    screen readers the raw string, so md()'s escapes (and any ** for bold) would be read out:
+    only what Markdown would act on is escaped here, which the vocabulary's wording never has."""
+    text = _LABEL_MARKUP.sub(r"\\\1", " ".join(str(text).split()))
+    return _LABEL_DIRECTIVE.sub(r"\\:\1", text)
+
+
 def paragraphs(text: str) -> str:
     """Prose written in YAML (a narrative, notes): lines joined, blank lines kept as paragraphs."""
     return "\n\n".join(md(" ".join(p.split())) for p in re.split(r"\n\s*\n", text.strip()) if p.strip())
@@ -173,7 +185,7 @@ def area_picker(rulebase: RuleBase, prefix: str) -> list[str]:
     chosen = []
     for group in rulebase.groups:
         key = restore(f"{prefix}.area.{group.id}", False)
-        if st.checkbox(f"**{md(group.title)}**: {md(group.question)}", key=key, help=group.help or None):
+        if st.checkbox(widget_label(f"{group.title}: {group.question}"), key=key, help=group.help or None):
             chosen.append(group.id)
         remember(key)
     return chosen
@@ -182,25 +194,25 @@ def area_picker(rulebase: RuleBase, prefix: str) -> list[str]:
 def question(fact: Fact, prefix: str, depth: int) -> Any:
     """Draw one question's widget; return the fact value it gives (None: not sure)."""
     key = f"{prefix}.fact.{fact.id}"
-    label = ("↳ " if depth else "") + md(fact.question)
+    text = widget_label(fact.question)  # a follow-up is indented under its answer, not marked with a symbol
     help_ = fact.help or None
     if fact.type == "bool":
         restore(key, intake.NOT_SURE)
-        shown = st.radio(label, intake.BOOL_CHOICES, key=key, horizontal=True, help=help_)
+        shown = st.radio(text, intake.BOOL_CHOICES, key=key, horizontal=True, help=help_)
     elif fact.type == "enum":
         restore(key, intake.NOT_SURE)
-        shown = st.radio(label, [*fact.value_ids, intake.NOT_SURE], key=key, help=help_,
+        shown = st.radio(text, [*fact.value_ids, intake.NOT_SURE], key=key, help=help_,
                          format_func=lambda v, f=fact: intake.NOT_SURE if v == intake.NOT_SURE else f.value_label(v))
     elif fact.type == "list":
         restore(key, [])
-        shown = st.multiselect(label, [*fact.value_ids, intake.NONE_OF_THESE], key=key, help=help_,
+        shown = st.multiselect(text, [*fact.value_ids, intake.NONE_OF_THESE], key=key, help=help_,
                                placeholder="Not sure: choose any that apply",
                                format_func=lambda v, f=fact: intake.NONE_OF_THESE_LABEL if v == intake.NONE_OF_THESE
                                else f.value_label(v))
     else:
         restore(key, None)
         unit = f" ({fact.unit})" if fact.unit else ""
-        shown = st.number_input(label + md(unit), min_value=fact.minimum, max_value=fact.maximum, step=1,
+        shown = st.number_input(text + widget_label(unit), min_value=fact.minimum, max_value=fact.maximum, step=1,
                                 value=None, key=key, help=help_, placeholder="Not sure: leave empty")
     remember(key)
     return intake.from_widget(fact, shown)
@@ -215,7 +227,7 @@ def questions(rulebase: RuleBase, prefix: str, areas: Iterable[str]) -> dict[str
     def answer(fact: Fact, depth: int) -> Any:
         if depth == 0 and (not shown_group or shown_group[-1] != fact.group):
             shown_group.append(fact.group)
-            st.markdown(f"##### {md(titles[fact.group])}")
+            st.markdown(f"### {md(titles[fact.group])}")  # under "2 · Think it through" (h2)
         if depth:
             _, column = st.columns([0.06 * depth, 1 - 0.06 * depth])
             with column:
@@ -250,11 +262,11 @@ def emergency_line() -> None:
 
 def urgent_now(report: Report, rulebase: RuleBase) -> None:
     """The immediate safety steps the answers so far call for, shown before the rest of the form
-    and without waiting for the advice button."""
+    and without waiting for the advice button (a section of its own, under the page title)."""
     doc = outline(report, rulebase)
     urgent = [e for e in doc.section("actions").entries if e.safety and e.tone == "immediate"]
     if urgent:
-        st.markdown("#### Act now")
+        st.markdown("## Act now")
         for entry in urgent:
             entry_card(entry)
 
@@ -318,7 +330,7 @@ def glance(report: Report) -> None:
     headline_banner(outline(report, advisor().rulebase), link=True)
 
 
-def _section(section: Section, level: str = "####") -> None:
+def _section(section: Section, level: str = "###") -> None:
     if section.folded:
         with st.expander(section.title, icon=":material/unfold_more:"):
             _section_body(section)
@@ -343,29 +355,30 @@ DECISION_SECTIONS = ("actions", "replaced", "governing", "also_relevant", "tensi
 TESTING_SECTIONS = ("questions", "to_find_out")
 
 
-def show_decision(report: Report, rulebase: RuleBase) -> None:
+def show_decision(report: Report, rulebase: RuleBase, level: str = "###") -> None:
     """Step 3, decide: what comes first (the headline, then the actions), the short disclaimer,
-    then the commitments that govern, those also relevant (folded) and what pulls against what."""
+    then the commitments that govern, those also relevant (folded) and what pulls against what.
+    `level` is the Markdown heading of each section: one below the heading the report sits under."""
     doc = outline(report, rulebase)
     headline_banner(doc)
     for section in doc.sections:
         if section.key == "actions":
-            _section(section)
+            _section(section, level)
             disclaimer(report)
         elif section.key in DECISION_SECTIONS:
-            _section(section)
+            _section(section, level)
 
 
-def show_testing(report: Report, rulebase: RuleBase) -> None:
+def show_testing(report: Report, rulebase: RuleBase, level: str = "###") -> None:
     """Step 4, test the decision: questions for reflection and what else to find out."""
     for section in outline(report, rulebase).sections:
         if section.key in TESTING_SECTIONS:
-            _section(section)
+            _section(section, level)
 
 
-def show_report(report: Report, rulebase: RuleBase) -> None:
-    show_decision(report, rulebase)
-    show_testing(report, rulebase)
+def show_report(report: Report, rulebase: RuleBase, level: str = "###") -> None:
+    show_decision(report, rulebase, level)
+    show_testing(report, rulebase, level)
 
 
 # --- free text, downloads -------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_a_saved_consultation_shows_its_report_derived_again_and_who_saved_it(ap
     open_review(app, db_path, advisor)
     report = advisor.evaluate(FACTS)
     assert shown_actions(app) == [(a.urgency.upper(), a.label) for a in report.actions]
-    assert any(unescape(s.value) == "Bruise at a home visit" for s in app.subheader)
+    assert any(unescape(s.value) == "Bruise at a home visit" for s in app.header)
     assert any("saved by **Case manager**" in m.value and "New" in m.value for m in app.markdown)
     assert not any("rules have changed" in w.value for w in app.warning)
     assert any("have not changed since it was saved" in unescape(m.value) for m in tab(app, "What changed").markdown)
@@ -215,7 +215,7 @@ def test_a_note_that_looks_identifying_is_warned_about(app, db_path, advisor):
 def test_typed_text_is_shown_as_text_never_as_markup(app, db_path, advisor):
     title = "**bold** :red[alarm] <b>x</b> $x$"
     store, consultation_id = open_review(app, db_path, advisor, title=title)
-    assert any(unescape(s.value) == title and s.value != title for s in app.subheader)
+    assert any(unescape(s.value) == title and s.value != title for s in app.header)
     store.add_note(consultation_id, "[link](javascript:alert(1)) # heading", author="x")
     app.run()
     note = next(m.value for m in app.markdown if "javascript" in m.value and not m.value.startswith("|"))
@@ -289,6 +289,6 @@ def test_saved_on_consult_and_found_on_review_with_a_shared_postgresql_database(
     assert any("Saved as consultation #1" in s.value for s in app.success)
     app.switch_page("views/review.py").run()
     assert not app.exception, [e.value for e in app.exception]
-    assert any(unescape(s.value) == "Bruise, on the shared server" for s in app.subheader)
+    assert any(unescape(s.value) == "Bruise, on the shared server" for s in app.header)
     assert [c.title for c in Store(pg_url).consultations()] == ["Bruise, on the shared server"]
     assert not db_path.exists()  # nothing went to the SQLite file

@@ -37,14 +37,14 @@ with code_tab:
     with st.expander("Scope and application", icon=":material/description:"):
         st.markdown(widgets.paragraphs(code.scope))
         st.markdown(widgets.paragraphs(code.application))
-    st.markdown("### Purposes of case management")
+    st.markdown("## Purposes of case management")
     for p in code.purposes:
         with st.expander(f"Purpose {p.number}: {p.title}"):
             st.markdown(f"> “{md(p.text)}”")
             citing("purpose", p.number)
-    st.markdown(f"### Commitments  \n*{md(code.preamble)}*")
+    st.markdown(f"## Commitments  \n*{md(code.preamble)}*")
     for section in code.sections:
-        st.markdown(f"#### {md(section.title)}")
+        st.markdown(f"### {md(section.title)}")
         for number in section.commitments:
             c = code.commitment(number)
             with st.expander(f"{c.number}. {c.title}"):

@@ -85,7 +85,7 @@ chosen = st.selectbox("Open", list(by_id), key=pick_key,
 item = by_id[chosen]
 
 # --- the record -----------------------------------------------------------------------------------
-st.subheader(md(item.title), anchor=False)
+st.header(md(item.title), anchor=False)
 st.markdown(f"{STATUS_ICONS.get(item.status, md(item.status))} Consultation #{item.id}, saved by "
             f"**{md(item.author or rec.NOT_GIVEN)}**, {rec.when(item.created_at)}, under rules version "
             f"{md(item.rules_version)} ({item.rules_sha256[:12]}).")
