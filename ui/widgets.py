@@ -34,10 +34,21 @@ LEVELS = {
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=\"'^&%@])")
 
 
+_NO_AUTOLINK = (  # Streamlit links web and e-mail addresses found in text even when escaped
+    (re.compile(r"\\:(?=//)"), "\\:\u2060"),  # https:⁠// (a word joiner: invisible, not read out)
+    (re.compile(r"(www)(?=\\\.)", re.IGNORECASE), "\\1\u2060"),  # www⁠.example
+    (re.compile(r"\\@"), "\\@\u2060"),  # name@⁠example.org
+)
+
+
 def md(text: Any) -> str:
     """Text shown exactly as written: every character Markdown (or Streamlit's extensions such as
-    :red[...] and $math$) could read as markup is escaped. Use it for anything a person typed."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+    :red[...] and $math$) could read as markup is escaped, and a web or e-mail address stays text,
+    not a live link. Use it for anything a person typed."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
+    for pattern, replacement in _NO_AUTOLINK:
+        escaped = pattern.sub(replacement, escaped)
+    return escaped.replace("\n", "  \n")
 
 
 _LABEL_MARKUP = re.compile(r"([\\`*_\[\]<>#|~$])")
@@ -383,11 +394,33 @@ def show_report(report: Report, rulebase: RuleBase, level: str = "###") -> None:
 
 # --- free text, downloads -------------------------------------------------------------------------
 
+def _keep_within(key: str, limit: int) -> None:
+    """on_change of a bounded text: longer than its limit, it is cut to it and the page says so."""
+    value = st.session_state.get(key) or ""
+    if len(value) > limit:
+        st.session_state[key] = value[:limit]
+        st.session_state[f"{key}.cut"] = len(value)
+
+
+def bounded_text(label: str, key: str, limit: int, area: bool = False, help: str | None = None,
+                 **options: Any) -> str:
+    """A text field that keeps at most `limit` characters and says when it cut a paste.
+
+    Not Streamlit's max_chars: a paste longer than that is silently thrown away whole, so a
+    4,500-character note became an empty field with no word of why."""
+    widget = st.text_area if area else st.text_input
+    help = (help + " " if help else "") + f"At most {limit:,} characters."
+    value = widget(label, key=key, on_change=_keep_within, args=(key, limit), help=help, **options)
+    if cut := st.session_state.pop(f"{key}.cut", None):
+        st.warning(f"What was typed or pasted had {cut:,} characters, more than the {limit:,} this field holds: "
+                   f"only the first {limit:,} are kept. Check how it ends now.", icon=":material/content_cut:")
+    return value or ""
+
+
 def private_text(label: str, key: str, area: bool = False, max_chars: int = 120, help: str | None = None) -> str:
     """A free-text field that warns when its text looks identifying. Nothing typed is logged."""
-    widget = st.text_area if area else st.text_input
-    value = widget(label, key=key, max_chars=max_chars,
-                   help=help or "Keep it de-identified: no names, dates of birth, addresses or record numbers.")
+    value = bounded_text(label, key, max_chars, area=area,
+                         help=help or "Keep it de-identified: no names, dates of birth, addresses or record numbers.")
     found = identifying_details(value)
     if found:
         st.warning(f"**This may identify someone:** it seems to contain {md(', '.join(found))}. {md(ADVICE)}",
@@ -423,8 +456,8 @@ def who_are_you(label: str = "Your name or role") -> str:
     """Who is saving or writing: a name or a role, asked once and kept for the session. It is not a
     sign-in: it says who wrote what, and lets a person change only their own notes."""
     key = restore(YOU_KEY, "")
-    value = st.text_input(label, key=key, max_chars=80, placeholder="for example “J. Rivera” or “supervisor”",
-                          help="Shown with what you save and write, so that others know who wrote it.")
+    value = bounded_text(label, key, 80, placeholder="for example “J. Rivera” or “supervisor”",
+                         help="Shown with what you save and write, so that others know who wrote it.")
     remember(key)
     return " ".join((value or "").split())
 

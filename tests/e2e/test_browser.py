@@ -634,3 +634,28 @@ def test_accessible_names_carry_no_markup(browser, app_url):
         .map(h => Number(h.tagName[1]))""")
     assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels  # no level skipped
     page.context.close()
+
+
+def test_an_over_long_paste_is_cut_with_a_message_and_a_typed_address_is_not_a_link(browser, app_url, reviewed):
+    from ui.storage import TITLE_MAX
+
+    page = new_page(browser, WIDE)
+    consult_suspected_abuse(page, app_url)
+    title = page.get_by_role("textbox", name="A short title for this consultation", exact=False)
+    title.click()
+    page.keyboard.insert_text("t" * (TITLE_MAX + 5))  # as a paste arrives
+    page.keyboard.press("Enter")
+    page.get_by_text(f"had {TITLE_MAX + 5:,} characters", exact=False).wait_for()
+    assert title.input_value() == "t" * TITLE_MAX  # cut, not emptied
+
+    page.goto(app_url + "/review")
+    page.get_by_role("textbox", name="Words in the title, decision or outcome").fill("Audited consultation")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Audited consultation").wait_for()
+    page.get_by_role("tab", name="Notes (1)").click()
+    settle(page)
+    note = page.get_by_text("example.org/policy", exact=False).first
+    note.wait_for()
+    assert page.locator("[data-testid=stMain] a[href*='example.org']").count() == 0
+    assert "https://example.org/policy" in note.inner_text().replace("\u2060", "")
+    page.context.close()

@@ -39,7 +39,9 @@ def library(advisor):
 
 
 def unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
+    """Markdown as a person reads it: escapes undone, and the invisible word joiners that keep a typed
+    web address from becoming a link taken out."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 
 def markdown_texts(at: AppTest) -> list[str]:

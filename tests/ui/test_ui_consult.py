@@ -231,3 +231,13 @@ def test_see_the_advice_moves_the_focus_to_it_and_announces_it_once(app, rulebas
     assert f"The advice is ready. {headline(advisor.evaluate(facts))}" in scripts[0]
     app.run()  # the next change of an answer: the focus stays where the person is
     assert not [h for h in app.get("html") if "nacm-live" in h.proto.body]
+
+
+def test_an_over_long_title_is_cut_with_a_message(app, rulebase):
+    from ui.storage import TITLE_MAX
+
+    answer(app, rulebase, {"gift_offered": True})
+    app.button(key="consult.advise").click().run()
+    app.text_input(key="consult.title").input("t" * (TITLE_MAX + 5)).run()
+    assert app.text_input(key="consult.title").value == "t" * TITLE_MAX
+    assert any(f"had {TITLE_MAX + 5:,} characters" in w.value for w in app.warning)

@@ -292,3 +292,31 @@ def test_saved_on_consult_and_found_on_review_with_a_shared_postgresql_database(
     assert any(unescape(s.value) == "Bruise, on the shared server" for s in app.header)
     assert [c.title for c in Store(pg_url).consultations()] == ["Bruise, on the shared server"]
     assert not db_path.exists()  # nothing went to the SQLite file
+
+
+def test_a_web_address_typed_in_a_title_or_a_note_is_shown_as_text_not_a_link(app, db_path, advisor):
+    title = "See www.example.org and https://example.org/x"
+    store, consultation_id = open_review(app, db_path, advisor, title=title)
+    store.add_note(consultation_id, "Mail someone@example.org or visit http://example.org", author="x")
+    app.run()
+    shown = [*[h.value for h in app.header], *[m.value for m in app.markdown]]
+    for text in shown:
+        assert "://" not in text and "www\\." not in text.lower() and "\\@e" not in text, text
+    assert any(unescape(h.value).replace("\u2060", "") == title for h in app.header)  # the same words
+    note = next(m.value for m in app.markdown if m.value.startswith("Mail someone"))
+    assert unescape(note).replace("\u2060", "") == "Mail someone@example.org or visit http://example.org"
+
+
+def test_an_over_long_note_is_cut_to_the_limit_with_a_message_not_emptied(app, db_path, advisor):
+    from ui.storage import NOTE_MAX
+
+    store, consultation_id = open_review(app, db_path, advisor)
+    key = f"review.note.{consultation_id}"
+    app.text_area(key=key).input("a" * (NOTE_MAX + 500)).run()
+    assert app.text_area(key=key).value == "a" * NOTE_MAX
+    assert any(f"had {NOTE_MAX + 500:,} characters" in w.value and f"first {NOTE_MAX:,} are kept" in w.value
+               for w in app.warning)
+    app.button(key="review.add_note").click().run()
+    [note] = store.notes(consultation_id)
+    assert len(note.text) == NOTE_MAX
+    assert not any("characters, more than" in w.value for w in app.warning)  # said once, where it happened

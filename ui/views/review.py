@@ -45,7 +45,7 @@ if not everything:
 
 # --- find ---------------------------------------------------------------------------------------
 with st.expander("Find a consultation", icon=":material/search:", expanded=True):
-    words = st.text_input("Words in the title, decision or outcome", key=f"{P}.find.text", max_chars=120)
+    words = widgets.bounded_text("Words in the title, decision or outcome", f"{P}.find.text", 120)
     left, right = st.columns(2)
     with left:
         status = st.selectbox("Status", [ANY, *STATUSES], key=f"{P}.find.status",
