@@ -23,6 +23,7 @@ from .privacy import ADVICE, identifying_details
 from .storage import StorageError, Store, configured_url
 from .storage.location import shown
 from .storage.retention import retention_days
+from .reference import Entry, build_entries
 from .training import ScenarioLibrary, folder_fingerprint, load_library
 
 # Urgency always in words and an icon as well as colour (a card's level, as in CDS Hooks cards).
@@ -99,6 +100,26 @@ def _library(rules_fingerprint: str, scenarios_fingerprint: str) -> ScenarioLibr
 def library() -> ScenarioLibrary:
     advisor()  # stops the page with the rules' problems, if any
     return _library(engine.fingerprint(engine.DEFAULT_RULES_DIR), folder_fingerprint())
+
+
+@st.cache_resource(show_spinner="Preparing the library…", max_entries=4)
+def _reference(rules_fingerprint: str, scenarios_fingerprint: str) -> tuple[Entry, ...]:
+    return build_entries(_advisor(rules_fingerprint).rulebase, _library(rules_fingerprint, scenarios_fingerprint))
+
+
+def reference() -> tuple[Entry, ...]:
+    """The Library's entries, built once per version of the rules and the scenarios (their
+    fingerprints are the key): later visits only search and draw."""
+    advisor()
+    return _reference(engine.fingerprint(engine.DEFAULT_RULES_DIR), folder_fingerprint())
+
+
+def open_exercise(scenario_id: str) -> None:
+    """Open a library scenario as an exercise on the Train page (its filters cleared, so that it is
+    among the choices). Uses the Train page's widget keys: tests/ui/test_ui_library.py checks them."""
+    st.session_state.update({"train.source": "The library", "train.topics": [], "train.commitments": [],
+                             "train.levels": [], "train.pick": scenario_id})
+    st.switch_page("views/train.py")
 
 
 @st.cache_resource(max_entries=4, show_spinner="Opening the consultations database…")
