@@ -150,6 +150,13 @@ def settle(page) -> None:
                            ".getAttribute('data-test-script-state') !== 'running'")
 
 
+def publish(artifact: str, name: str) -> None:
+    """With NACM_UPDATE_SCREENSHOT=1, a screenshot of this run becomes the README's docs/<name>."""
+    if os.environ.get("NACM_UPDATE_SCREENSHOT"):
+        (ROOT / "docs").mkdir(exist_ok=True)
+        shutil.copy(ARTIFACTS / artifact, ROOT / "docs" / name)
+
+
 def scroll_to(page, anchor: str) -> None:
     page.evaluate(f"document.getElementById('{anchor}').scrollIntoView({{block: 'start'}})")
     page.wait_for_timeout(600)
@@ -163,9 +170,7 @@ def test_a_consultation_for_suspected_abuse_and_its_pdf(browser, app_url):
     assert page.get_by_text(C19.text, exact=False).first.is_visible()
     scroll_to(page, "decide")
     page.screenshot(path=str(ARTIFACTS / "consult-report-1280.png"))
-    if os.environ.get("NACM_UPDATE_SCREENSHOT"):
-        (ROOT / "docs").mkdir(exist_ok=True)
-        shutil.copy(ARTIFACTS / "consult-report-1280.png", ROOT / "docs" / "screenshot-consult.png")
+    publish("consult-report-1280.png", "screenshot-consult.png")
 
     page.get_by_text(C19.text, exact=False).first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "consult-commitment-19-1280.png"))
@@ -190,6 +195,7 @@ def test_the_consultation_fits_a_phone(browser, app_url):
     consult_suspected_abuse(page, app_url)
     scroll_to(page, "decide")
     page.screenshot(path=str(ARTIFACTS / "consult-report-390.png"))
+    publish("consult-report-390.png", "screenshot-report-phone.png")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways at phone width ({width}px)"
     card = page.get_by_test_id("stMarkdownContainer").filter(has_text="Critical: IMMEDIATE").first
@@ -256,6 +262,10 @@ def test_the_emergency_line_is_on_first_paint_and_danger_shows_the_call_at_once(
     line = page.get_by_text("If someone may be in danger, call emergency services now", exact=False).first
     line.wait_for()
     assert line.is_visible() and line.bounding_box()["y"] < viewport["height"]
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / f"consult-top-{viewport['width']}.png"))
+    if viewport == PHONE:
+        publish("consult-top-390.png", "screenshot-consult-phone.png")
     danger = RB.facts["imminent_danger"]
     choose_area(page, danger.group)
     pick(page, danger.question, "Yes")
