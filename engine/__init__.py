@@ -3,7 +3,9 @@
 The data flow, one module per step:
 
     load.py      read the rules folder (safe YAML with line numbers)
-    validate.py  check it and build the RuleBase (model.py), listing every problem
+    validate.py  check it and build the RuleBase (model.py), listing every problem; schema.py
+                 holds the documents' shapes, conditions.py the condition language, messages.py
+                 what the author reads
     compile.py   compile it into durable-rules (the only module that knows the engine)
     evaluate.py  check a scenario's facts, run them, build the report (report.py)
     render.py    text, Markdown and JSON

@@ -90,26 +90,32 @@ def check_examples(advisor: Advisor) -> list[Finding]:
     return found
 
 
+def _first_line(items: Iterable[Any]) -> int | None:
+    """Where a list of declarations starts: the line cited for something missing from it."""
+    return min((item.line for item in items if item.line), default=None)
+
+
 def check_vocabulary(rulebase: RuleBase, facts_file: str) -> list[Finding]:
     """Questions are questions, new facts explain themselves, every fact is read, ids stay."""
     found = []
     read = {f for rule in rulebase.rules for f in rule.reads}
     for fact in rulebase.input_facts:
-        owner = f"fact {fact.id}"
+        owner, line = f"fact {fact.id}", fact.line or None
         if not fact.question.endswith("?"):
-            found.append(Finding(facts_file, None, owner, "its question does not end with '?'"))
+            found.append(Finding(facts_file, line, owner, "its question does not end with '?'"))
         if fact.id not in PUBLIC_FACTS and not fact.help:
-            found.append(Finding(facts_file, None, owner, "a new fact needs help text saying what counts"))
+            found.append(Finding(facts_file, line, owner, "a new fact needs help text saying what counts"))
         if fact.id not in read:
-            found.append(Finding(facts_file, None, owner, "no rule reads it: ask nothing the advice ignores"))
+            found.append(Finding(facts_file, line, owner, "no rule reads it: ask nothing the advice ignores"))
+    start = _first_line(rulebase.input_facts)
     for fact_id, values in PUBLIC_FACTS.items():
         fact = rulebase.facts.get(fact_id)
         if fact is None or fact.derived:
-            found.append(Finding(facts_file, None, f"fact {fact_id}", "a public fact id has gone; deprecate, never drop"))
+            found.append(Finding(facts_file, start, f"fact {fact_id}", "a public fact id has gone; deprecate, never drop"))
             continue
         gone = set(values) - set(fact.value_ids) - set(fact.unanswered)
         if gone:
-            found.append(Finding(facts_file, None, f"fact {fact_id}",
+            found.append(Finding(facts_file, fact.line or start, f"fact {fact_id}",
                                  f"public value ids have gone: {sorted(gone)}; deprecate, never drop"))
     return found
 
@@ -118,17 +124,18 @@ def check_actions(rulebase: RuleBase, actions_file: str) -> list[Finding]:
     """Safety actions first and immediate; every action used; public ids kept; no delay, ever."""
     found = []
     catalogue = list(rulebase.actions.values())
+    start = _first_line(catalogue)
     safety = [a.id for a in catalogue if a.safety]
     if [a.id for a in catalogue[:len(SAFETY_ACTIONS)]] != list(SAFETY_ACTIONS) or set(safety) != set(SAFETY_ACTIONS):
-        found.append(Finding(actions_file, None, "actions",
+        found.append(Finding(actions_file, start, "actions",
                              f"the three safety actions {list(SAFETY_ACTIONS)} come first, and only they are 'safety'"))
     used = {a.id for rule in rulebase.rules for a in rule.actions}
     for action in catalogue:
         if action.id not in used:
-            found.append(Finding(actions_file, None, f"action {action.id}", "no rule recommends it"))
+            found.append(Finding(actions_file, action.line or start, f"action {action.id}", "no rule recommends it"))
     for action_id in PUBLIC_ACTIONS:
         if action_id not in rulebase.actions:
-            found.append(Finding(actions_file, None, f"action {action_id}", "a public action id has gone"))
+            found.append(Finding(actions_file, start, f"action {action_id}", "a public action id has gone"))
     for rule in rulebase.rules:
         recommends_emergency = any(a.id == "emergency_response" for a in rule.actions)
         if recommends_emergency and rule.priority != 100:

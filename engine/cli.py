@@ -18,9 +18,10 @@ import click
 from . import load, load_rulebase
 from .authoring import authoring_findings, summary
 from .describe import coverage, coverage_text, explain_rule, vocabulary_markdown
-from .errors import EngineFailure, InputError, Issue, did_you_mean
+from .errors import EngineFailure, InputError, Issue, did_you_mean, one_line
 from .evaluate import Advisor
 from .paths import APP_SCRIPT, DEFAULT_SCENARIOS_DIR, STREAMLIT_CONFIG
+from .inputs import check_folder, read_stream_text, read_text_file
 from .render import RENDERERS
 from .scenarios import read_scenarios, run_scenario
 from .yamlio import MAX_TEXT_CHARS, parse_yaml
@@ -28,18 +29,77 @@ from .yamlio import MAX_TEXT_CHARS, parse_yaml
 EXIT_SCENARIO_FAILED, EXIT_BAD_INPUT, EXIT_ENGINE_FAILURE = 1, 2, 3
 
 
-def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
-    """Turn our errors into one-line messages and exit codes; never a traceback."""
+MAX_LINES_SHOWN = 30  # problems listed before "... and N more": 400,000 of them help nobody
+
+
+class OutputFailure(Exception):
+    """The report could not be written (a full disk, a closed pipe): said on stderr, exit 2."""
+
+
+def out(text: str, nl: bool = True) -> None:
+    """Write to standard output as UTF-8 whatever the locale, and flush at once, so that a full
+    disk or a closed pipe is found here (and said in one line) rather than at exit."""
+    try:
+        sys.stdout.buffer.write((text + ("\n" if nl else "")).encode("utf-8", "backslashreplace"))
+        sys.stdout.flush()
+    except OSError as exc:
+        raise OutputFailure(exc.strerror or str(exc)) from None
+
+
+def _say(line: str) -> None:
+    """One line on standard error, as UTF-8; if even that cannot be written there is no one to tell."""
+    try:
+        sys.stderr.buffer.write((one_line(line) + "\n").encode("utf-8", "backslashreplace"))
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _say_lines(text: str) -> None:
+    """Several lines on standard error as they are (an excerpt of the author's YAML, each line
+    numbered, so none can pass for an error line of its own)."""
+    for line in text.splitlines():
+        try:
+            sys.stderr.buffer.write((line + "\n").encode("utf-8", "backslashreplace"))
+        except (OSError, ValueError):
+            return
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """After a failed write, what is still buffered would fail again at exit (and print Python's
+    own complaint): point standard output at /dev/null, as the Python documentation advises."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _guarded(command: Callable[..., int | None], excerpts: bool = False) -> Callable[..., None]:
+    """Turn our errors into one-line messages and exit codes; never a traceback. With excerpts
+    (the authoring commands), each message is followed by the author's line of YAML and a caret."""
 
     def run(*args: Any, **kwargs: Any) -> None:
         try:
             code = command(*args, **kwargs) or 0
         except InputError as exc:
-            for line in exc.lines():
-                click.echo(f"error: {line}", err=True)
+            issues = exc.issues[:MAX_LINES_SHOWN]
+            for i, line in enumerate(exc.lines(MAX_LINES_SHOWN)):
+                _say(f"error: {line}")
+                if excerpts and i < len(issues) and issues[i].excerpt:
+                    _say_lines(issues[i].excerpt)
+            sys.exit(EXIT_BAD_INPUT)
+        except OutputFailure as exc:
+            _silence_stdout()
+            _say(f"error: <stdout>: cannot write the output ({exc})")
             sys.exit(EXIT_BAD_INPUT)
         except EngineFailure as exc:
-            click.echo(f"engine failure: {exc}", err=True)
+            _say(f"engine failure: {exc}")
             sys.exit(EXIT_ENGINE_FAILURE)
         sys.exit(code)
 
@@ -48,7 +108,12 @@ def _guarded(command: Callable[..., int | None]) -> Callable[..., None]:
     return run
 
 
-rules_option = click.option("--rules", "rules_dir", type=click.Path(path_type=Path), default=None,
+def _authoring(command: Callable[..., int | None]) -> Callable[..., None]:
+    """_guarded, showing the author's YAML under each problem."""
+    return _guarded(command, excerpts=True)
+
+
+rules_option = click.option("--rules", "rules_dir", type=click.Path(path_type=Path, readable=False), default=None,
                             help="Rules folder (default: rules/ of this checkout).")
 
 
@@ -64,17 +129,11 @@ def cli() -> None:
 def read_facts_input(path: str) -> tuple[Any, str, tuple]:
     """Facts from a scenario file (its facts: mapping), a YAML/JSON mapping, or '-' for stdin."""
     if path == "-":
-        text, source = sys.stdin.read(), "<stdin>"
+        source = "<stdin>"
+        text = read_stream_text(sys.stdin.buffer, source)
     else:
         source = path
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError(Issue("file not found", file=path)) from None
-        except IsADirectoryError:
-            raise InputError(Issue("is a folder, not a file", file=path)) from None
-        except UnicodeDecodeError:
-            raise InputError(Issue("not UTF-8 text", file=path)) from None
+        text = read_text_file(path, source)
     try:
         data = parse_yaml(text, source)
     except InputError as yaml_error:
@@ -131,18 +190,23 @@ def evaluate(file: str, fmt: str, no_explore: bool, rules_dir: Path | None) -> i
     facts, source, location = read_facts_input(file)
     advisor = load(rules_dir)
     report = advisor.evaluate(facts, explore=not no_explore, source=source, location=location)
-    click.echo(RENDERERS[fmt](report, advisor.rulebase), nl=False)
+    out(RENDERERS[fmt](report, advisor.rulebase), nl=False)
     return 0
 
 
 @cli.command()
-@click.argument("rules_dir", required=False, type=click.Path(path_type=Path))
-@_guarded
-def validate(rules_dir: Path | None) -> int:
-    """Check every rule, fact and action file; list every problem with file and line."""
+@click.argument("rules_dir", required=False, type=click.Path(path_type=Path, readable=False))
+@click.option("--excerpts", is_flag=True,
+              help="Show the line of YAML under each problem, with a caret (as `check` does).")
+def validate(rules_dir: Path | None, excerpts: bool) -> None:
+    """Check every rule, fact and action file; list every problem with file and line (one line each)."""
+    _guarded(_validate, excerpts=excerpts)(rules_dir)
+
+
+def _validate(rules_dir: Path | None) -> int:
     advisor = load(rules_dir)  # compiling too: a rule base the engine cannot take is not valid
     rb = advisor.rulebase
-    click.echo(f"ok: {len(rb.rules)} rules, {len(rb.input_facts)} facts ({len(rb.derived_facts)} derived), "
+    out(f"ok: {len(rb.rules)} rules, {len(rb.input_facts)} facts ({len(rb.derived_facts)} derived), "
                f"{len(rb.actions)} actions, {len(rb.code.commitments)} commitments; "
                f"version {rb.version}, sha256 {rb.sha256[:12]}")
     return 0
@@ -154,7 +218,7 @@ def _run_all(advisor: Advisor, scenarios_dir: Path | None):
 
 
 @cli.command()
-@click.argument("scenarios_dir", required=False, type=click.Path(path_type=Path))
+@click.argument("scenarios_dir", required=False, type=click.Path(path_type=Path, readable=False))
 @rules_option
 @_guarded
 def scenarios(scenarios_dir: Path | None, rules_dir: Path | None) -> int:
@@ -162,32 +226,37 @@ def scenarios(scenarios_dir: Path | None, rules_dir: Path | None) -> int:
     results = _run_all(load(rules_dir), scenarios_dir)
     for result in results:
         status = "PASS" if result.passed else "FAIL"
-        click.echo(f"{status}  {result.scenario.id}  ({result.scenario.path})")
+        out(f"{status}  {result.scenario.id}  ({result.scenario.path})")
         for problem in result.problems:
-            click.echo(f"      {problem}")
+            out(f"      {problem}")
     failed = sum(not r.passed for r in results)
-    click.echo(f"scenarios: {len(results) - failed} passed, {failed} failed")
+    out(f"scenarios: {len(results) - failed} passed, {failed} failed")
     return EXIT_SCENARIO_FAILED if failed else 0
 
 
 @cli.command()
-@click.argument("scenarios_dir", required=False, type=click.Path(path_type=Path))
+@click.argument("scenarios_dir", required=False, type=click.Path(path_type=Path, readable=False))
 @rules_option
-@_guarded
+@_authoring
 def check(scenarios_dir: Path | None, rules_dir: Path | None) -> int:
     """Validate, run the authoring checks (each rule's examples, facts read, actions used, public
     ids kept, safety first) and every scenario; each problem is one line with file:line."""
     advisor = load(rules_dir)
+    for warning in advisor.rulebase.warnings:  # worth a look, not a reason to refuse the rules
+        out(f"warning: {one_line(str(warning))}")
+        if warning.excerpt:
+            out(warning.excerpt)
     findings = authoring_findings(advisor)
     for finding in findings:
-        click.echo(f"problem: {finding}")
+        out(f"problem: {finding}")
     results = _run_all(advisor, scenarios_dir)
     failed = [r for r in results if not r.passed]
     for result in failed:
         for problem in result.problems:
-            click.echo(f"problem: {result.scenario.path}: scenario {result.scenario.id}: {problem}")
+            out(f"problem: {result.scenario.path}: scenario {result.scenario.id}: {problem}")
     rb = advisor.rulebase
-    click.echo(f"check: {len(rb.rules)} rules valid; {summary(findings)}; "
+    warned = f"; {len(rb.warnings)} warning(s)" if rb.warnings else ""
+    out(f"check: {len(rb.rules)} rules valid{warned}; {summary(findings)}; "
                f"scenarios {len(results) - len(failed)} passed, {len(failed)} failed")
     return EXIT_SCENARIO_FAILED if findings or failed else 0
 
@@ -195,7 +264,7 @@ def check(scenarios_dir: Path | None, rules_dir: Path | None) -> int:
 @cli.command()
 @click.argument("rule_id")
 @rules_option
-@click.option("--scenarios", "scenarios_dir", type=click.Path(path_type=Path), default=None,
+@click.option("--scenarios", "scenarios_dir", type=click.Path(path_type=Path, readable=False), default=None,
               help="Scenarios folder, to list the scenarios that fire the rule.")
 @_guarded
 def explain(rule_id: str, rules_dir: Path | None, scenarios_dir: Path | None) -> int:
@@ -206,23 +275,25 @@ def explain(rule_id: str, rules_dir: Path | None, scenarios_dir: Path | None) ->
     if rule_id not in ids:
         raise InputError(Issue(f"unknown rule '{rule_id}'{did_you_mean(rule_id, ids)}"))
     fired_by: list[str] = []
+    if scenarios_dir is not None:
+        check_folder(scenarios_dir, "scenarios folder")  # a folder asked for must be there
     folder = scenarios_dir or DEFAULT_SCENARIOS_DIR
-    if folder.is_dir():
+    if scenarios_dir is not None or folder.is_dir():
         fired_by = [r.scenario.id for r in _run_all(advisor, folder) if rule_id in r.report.fired_rules]
-    click.echo(explain_rule(rb, rb.rule(rule_id), fired_by), nl=False)
+    out(explain_rule(rb, rb.rule(rule_id), fired_by), nl=False)
     return 0
 
 
 @cli.command(name="coverage")
 @rules_option
-@click.option("--scenarios", "scenarios_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--scenarios", "scenarios_dir", type=click.Path(path_type=Path, readable=False), default=None)
 @click.option("--strict", is_flag=True, help="Exit 1 when a commitment or purpose is not reached or a rule never fires.")
 @_guarded
 def coverage_command(rules_dir: Path | None, scenarios_dir: Path | None, strict: bool) -> int:
     """Each commitment and purpose with the rules that cite it and the scenarios that reach it."""
     advisor = load(rules_dir)
     cov = coverage(advisor.rulebase, _run_all(advisor, scenarios_dir))
-    click.echo(coverage_text(cov), nl=False)
+    out(coverage_text(cov), nl=False)
     if strict and (cov.empty_rows or cov.rules_never_fired):
         return EXIT_SCENARIO_FAILED
     return 0
@@ -233,7 +304,7 @@ def coverage_command(rules_dir: Path | None, scenarios_dir: Path | None, strict:
 @_guarded
 def vocabulary(rules_dir: Path | None) -> int:
     """Print the fact vocabulary and action catalogue as Markdown (docs/VOCABULARY.md)."""
-    click.echo(vocabulary_markdown(load_rulebase(rules_dir)), nl=False)
+    out(vocabulary_markdown(load_rulebase(rules_dir)), nl=False)
     return 0
 
 

@@ -40,13 +40,14 @@ import itertools
 import json
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import durable_rules_engine
 
 from .errors import EngineFailure, Issue, RuleBaseError
-from .model import AllOf, Atom, Condition, Fact, Not, RuleBase, derivation_layers
+from .conditions import expand
+from .model import Atom, Condition, Fact, RuleBase, derivation_layers
 
 MAX_PATTERNS_PER_SHARD = 64  # durable rules (one per alternative of a condition) in one ruleset
 MAX_TERMS_PER_RULE = 64  # alternatives of one condition once any/one_of/not are expanded
@@ -88,6 +89,20 @@ class Encoder:
                                       tuple((v, flag(fact.id, v)) for v in fact.value_ids)))
             elif fact.type == "int":
                 self._ints.append((fact.id, known_flag(fact.id)))
+        self._entries = {**{e[0]: ("bool", e) for e in self._bools}, **{e[0]: ("choice", e) for e in self._choices},
+                         **{e[0]: ("int", e) for e in self._ints}}
+
+    def one(self, fact_id: str, value: Any) -> dict[str, Any]:
+        """The fields of one answered fact alone, as inputs() would give them (for a probe)."""
+        kind, entry = self._entries[fact_id]
+        if kind == "bool":
+            _, known, true_flag, false_flag = entry
+            return {known: 0 if value is None else 1, true_flag: int(value is True), false_flag: int(value is False)}
+        if kind == "choice":
+            _, known, is_list, options = entry
+            present = set(value or ()) if is_list else {value}
+            return {known: 0 if value is None else 1, **{name: int(v in present) for v, name in options}}
+        return {entry[1]: 0 if value is None else 1, **({fact_id: int(value)} if value is not None else {})}
 
     def __call__(self, values: Mapping[str, Any], derived: Mapping[str, bool]) -> dict[str, Any]:
         encoded = self.inputs(values)
@@ -187,31 +202,31 @@ def condition_terms(cond: Condition, facts: Mapping[str, Fact], positive: bool =
     durable-rules handles a flat conjunction of tests well; nested $or/$and inside one pattern
     runs into its limit of 32 expressions per node (error 113) at modest sizes. So each
     alternative becomes a durable rule of its own, and a rule fires when any of its alternatives
-    does. Duplicate and self-contradictory alternatives are dropped as they arise. Past `limit`
-    alternatives the expansion stops and returns more than `limit` (the caller refuses the rule).
+    does. The expansion is conditions.expand (the one the validator uses too), with each test
+    written as engine tests by atom_terms; duplicate and self-contradictory alternatives are
+    dropped as they arise. Past `limit` alternatives the expansion stops and returns more than
+    `limit` (the caller refuses the rule).
     """
-    if isinstance(cond, Atom):
-        return _simplify([tuple(t) for t in atom_terms(cond, facts[cond.fact], positive)])
-    if isinstance(cond, Not):
-        return condition_terms(cond.item, facts, not positive, limit)
-    parts = [condition_terms(item, facts, positive, limit) for item in cond.items]
-    if isinstance(cond, AllOf) != positive:  # a disjunction
-        return _simplify([t for part in parts for t in part])
-    terms: list[Term] = [()]
-    for part in parts:
-        terms = _simplify([a + b for a in terms for b in part])
-        if len(terms) > limit:
-            return terms
-    return terms
+    def literal(atom: Atom, holds: bool) -> list[list[Test]]:
+        return atom_terms(atom, facts[atom.fact], holds)
+
+    return expand(cond, literal, positive, limit, _simplify)
+
+
+def _test_key(test: Test) -> tuple:
+    """A test as a hashable value: {'f__x': 1} -> ('f__x', 1); {'$lt': {'age': 18}} -> ('$lt', (('age', 18),))."""
+    (key, value), = test.items()
+    return (key, tuple(sorted(value.items()))) if isinstance(value, dict) else (key, value)
 
 
 def _simplify(terms: list[Term]) -> list[Term]:
-    unique: dict[str, Term] = {}
+    """Drop repeated tests within an alternative, then contradictory and repeated alternatives
+    (the same tests in another order are the same alternative); first occurrences kept, in order."""
+    unique: dict[frozenset, Term] = {}
     for term in terms:
-        tests = list({json.dumps(t, sort_keys=True): t for t in term}.values())
+        tests = list({_test_key(t): t for t in term}.values())
         if not _contradicts(tests):
-            key = json.dumps(sorted(json.dumps(t, sort_keys=True) for t in tests))
-            unique.setdefault(key, tuple(tests))
+            unique.setdefault(frozenset(map(_test_key, tests)), tuple(tests))
     return list(unique.values())
 
 
@@ -238,6 +253,19 @@ class Firing:
 
     fired: tuple[str, ...]  # rule ids, in rule-base order
     derived: Mapping[str, bool]
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """One run kept shard by shard (what each layer's derived flags were, what each shard fired),
+    so that a probe of one more answer asks again only the shards that read what it changes."""
+
+    inputs: Mapping[str, Any]
+    raised: frozenset[str]  # the input flags that are 1 (the answers' flags do not change between layers)
+    layer_derived: Mapping[int, Mapping[str, int]]
+    results: Mapping[str, tuple[str, ...]]
+    firing: Firing
+    owner: Any = field(compare=False, repr=False)  # the Program that ran it
 
 
 def term_fields(term: Term) -> set[str]:
@@ -322,7 +350,110 @@ def plan_shards(rulebase: RuleBase, prefix: str) -> tuple[list[Shard], dict[str,
     return shards, terms
 
 
-def _rule_names(message: str) -> list[str]:
+_COMPARE = {"$lt": int.__lt__, "$lte": int.__le__, "$gt": int.__gt__, "$gte": int.__ge__, "$neq": int.__ne__}
+
+
+class Matcher:
+    """The compiled alternatives in plain Python, each as two bit masks (the flags that must be 1,
+    those that must be 0) and any numeric tests, to tell cheaply whether facts that differ from an
+    evaluated set in one answer would fire other rules. "What else to find out" asks it of every
+    candidate answer, and only the answers it says change something go to the engine, which then
+    decides them (and must agree: a disagreement is a defect, see Advisor). It reads the same
+    compiled alternatives the engine was given, with the engine's semantics (a test on a number
+    that is not known is false, as the engine's $neq on a missing key is)."""
+
+    def __init__(self, rulebase: RuleBase, terms: Mapping[str, list[Term]], layers: Mapping[str, int],
+                 encoder: Encoder):
+        self._encoder = encoder
+        self._bit: dict[str, int] = {}
+        self.rule_ids = tuple(r.id for r in rulebase.rules)
+        index = {rule_id: i for i, rule_id in enumerate(self.rule_ids)}
+        self._alternatives: list[tuple[tuple[int, int, tuple], ...]] = []
+        self._readers: dict[str, list[int]] = {}  # field -> rules whose alternatives test it
+        for rule in rulebase.rules:
+            alternatives = []
+            for term in terms[rule.id]:
+                ones = zeros = 0
+                numeric = []
+                for test in term:
+                    (key, value), = test.items()
+                    if key.startswith("$"):
+                        (field, number), = value.items()
+                        numeric.append((field, _COMPARE[key], number))
+                        self._readers.setdefault(field, []).append(index[rule.id])
+                        continue
+                    self._readers.setdefault(key, []).append(index[rule.id])
+                    if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1) and "__" in key:
+                        if value:
+                            ones |= self._bit_of(key)
+                        else:
+                            zeros |= self._bit_of(key)
+                    else:  # equality with a number
+                        numeric.append((key, int.__eq__, value))
+                alternatives.append((ones, zeros, tuple(numeric)))
+            self._alternatives.append(tuple(alternatives))
+        self._layer = [layers[rule_id] for rule_id in self.rule_ids]
+        self._concludes = [tuple(flag(d, True) for d in rulebase.rule(r).concludes) for r in self.rule_ids]
+        self._concluders: dict[str, list[int]] = {}
+        for i, flags in enumerate(self._concludes):
+            for f in flags:
+                self._concluders.setdefault(f, []).append(i)
+
+    def _bit_of(self, name: str) -> int:
+        return self._bit.setdefault(name, 1 << len(self._bit))
+
+    def state(self, values: Mapping[str, Any], firing: "Firing") -> tuple[int, dict[str, int], frozenset[int]]:
+        """The bits and numbers of an evaluated fact set, and the rules that fired for it."""
+        encoded = self._encoder(values, firing.derived)
+        bits = 0
+        for name, bit in self._bit.items():
+            if encoded.get(name) == 1:
+                bits |= bit
+        numbers = {k: v for k, v in encoded.items() if not isinstance(v, str) and "__" not in k}
+        fired_ids = set(firing.fired)
+        return bits, numbers, frozenset(i for i, rule_id in enumerate(self.rule_ids) if rule_id in fired_ids)
+
+    def _holds(self, rule: int, bits: int, numbers: Mapping[str, int]) -> bool:
+        for ones, zeros, numeric in self._alternatives[rule]:
+            if bits & ones == ones and not bits & zeros and all(
+                    field in numbers and test(numbers[field], n) for field, test, n in numeric):
+                return True
+        return False
+
+    def fired_with(self, state: tuple[int, dict[str, int], frozenset[int]], fact_id: str, value: Any) -> frozenset[int]:
+        """The rules that fire once one more fact is answered: only the rules that read what the
+        answer changes are decided again, layer by layer, with the derived facts that follow."""
+        bits, numbers, fired = state
+        numbers = dict(numbers)
+        changed: set[str] = set()
+        for name, v in self._encoder.one(fact_id, value).items():
+            if name in self._bit:
+                bit = self._bit[name]
+                if bool(bits & bit) != bool(v):
+                    bits ^= bit
+                    changed.add(name)
+            elif "__" not in name and numbers.get(name) != v:
+                numbers[name] = v
+                changed.add(name)
+        fired = set(fired)
+        done = -1  # the layers up to this one are decided
+        while changed:
+            rules = {r for name in changed for r in self._readers.get(name, ()) if self._layer[r] > done}
+            if not rules:
+                break
+            done = min(self._layer[r] for r in rules)
+            for r in sorted(r for r in rules if self._layer[r] == done):
+                if self._holds(r, bits, numbers) != (r in fired):
+                    fired.symmetric_difference_update((r,))
+                    for name in self._concludes[r]:  # read only by later layers
+                        now = any(c in fired for c in self._concluders[name])
+                        if name in self._bit and bool(bits & self._bit[name]) != now:
+                            bits ^= self._bit[name]
+                            changed.add(name)
+        return frozenset(fired)
+
+
+def rule_names(message: str) -> list[str]:
     """The rule names of one action message, '{"r3_0":{"m":{...the fact...}}}'. The engine names
     one rule per message; reading its name without decoding the fact it echoes saves the JSON
     decoder most of its work. Anything else is decoded in full."""
@@ -380,46 +511,86 @@ class Program:
                 raise EngineFailure(f"the rules engine refused the compiled rules: {exc}") from exc
             self._rule_of[shard.name] = names
         self._encode = Encoder(rulebase.facts)
+        self.matcher = Matcher(rulebase, terms, derivation_layers(rulebase.rules), self._encode)
         self.layers = sorted({s.layer for s in self.shards})
         self._by_layer = {layer: [s for s in self.shards if s.layer == layer] for layer in self.layers}
+        self._field_sets = {s.name: frozenset(s.fields) for s in self.shards}
 
     def run(self, values: Mapping[str, Any], memo: dict | None = None) -> Firing:
         """Every rule whose condition holds for these (already checked) facts, with chaining.
 
         A shard's answer depends only on the fields it is sent, so `memo` (one dict per group of
-        related runs, such as the probes of "what else to find out") keeps the engine's answer per
-        shard and fields, and a run asks the engine only what an earlier one did not."""
+        related runs) keeps the engine's answer per shard and fields, and a run asks the engine
+        only what an earlier one did not."""
+        return self.baseline(values, memo).firing
+
+    def baseline(self, values: Mapping[str, Any], memo: dict | None = None) -> "Baseline":
+        """A run, with the engine's answer shard by shard kept for probes of one more answer."""
         with self._lock:
-            if self.broken:
-                raise EngineFailure(f"this compiled rule base is unusable after an engine error: {self.broken}")
-            sid = f"s{next(self._sessions)}"
-            derived: dict[str, bool] = {}
-            fired: list[str] = []
-            inputs = self._encode.inputs(values)  # the answers' flags do not change between layers
-            raised_inputs = {k for k, v in inputs.items() if v == 1}
-            for layer in self.layers:
-                layer_derived = self._encode.derived(derived)
-                encoded = {**inputs, **layer_derived}
-                raised = raised_inputs | {k for k, v in layer_derived.items() if v == 1}
-                layer_fired: list[str] = []
-                for shard in self._by_layer[layer]:
-                    if shard.anchors is not None and shard.anchors.isdisjoint(raised):
-                        continue  # no alternative of this shard can hold
+            self._refuse_if_broken()
+            inputs = self._encode.inputs(values)
+            return self._layers(inputs, {k for k, v in inputs.items() if v == 1}, None, frozenset(), memo)
+
+    def probe(self, base: "Baseline", fact_id: str, value: Any, memo: dict | None = None) -> Firing:
+        """The run for the base's facts with one more answer: only the shards that read a field the
+        answer changes (or a derived fact that then changes) are asked again; the others' answers
+        are the base's, since a shard's answer depends only on the fields it is sent."""
+        with self._lock:
+            self._refuse_if_broken()
+            changes = self._encode.one(fact_id, value)
+            inputs = {**base.inputs, **changes}
+            raised = (base.raised - changes.keys()) | {k for k, v in changes.items() if v == 1}
+            if base.owner is not self:  # the base came from a retired instance
+                return self._layers(inputs, raised, None, frozenset(), memo).firing
+            changed = frozenset(k for k, v in changes.items() if base.inputs.get(k) != v)
+            return self._layers(inputs, raised, base, changed, memo).firing
+
+    def _refuse_if_broken(self) -> None:
+        if self.broken:
+            raise EngineFailure(f"this compiled rule base is unusable after an engine error: {self.broken}")
+
+    def _layers(self, inputs: dict[str, Any], raised_inputs: set[str], base: "Baseline | None",
+                changed: frozenset[str], memo: dict | None) -> "Baseline":
+        sid = f"s{next(self._sessions)}"
+        derived: dict[str, bool] = {}
+        fired: list[str] = []
+        by_layer: dict[int, dict[str, int]] = {}
+        results: dict[str, tuple[str, ...]] = {}
+        for layer in self.layers:
+            layer_derived = by_layer[layer] = self._encode.derived(derived)
+            encoded = raised = None  # worked out only if a shard of this layer is asked
+            if base is not None:
+                before = base.layer_derived[layer]
+                changed_here = changed | {k for k, v in layer_derived.items() if before.get(k) != v}
+            layer_fired: list[str] = []
+            for shard in self._by_layer[layer]:
+                if base is not None and self._field_sets[shard.name].isdisjoint(changed_here):
+                    results[shard.name] = shard_fired = base.results[shard.name]  # nothing it reads changed
+                    layer_fired.extend(shard_fired)
+                    continue
+                if encoded is None:
+                    encoded = {**inputs, **layer_derived}
+                    raised = raised_inputs | {k for k, v in layer_derived.items() if v == 1}
+                if shard.anchors is not None and shard.anchors.isdisjoint(raised):
+                    shard_fired = ()  # no alternative of this shard can hold
+                else:
                     sent = tuple((f, encoded[f]) for f in shard.fields if f in encoded)
                     key = (shard.name, sent)
                     if memo is not None and key in memo:
-                        layer_fired.extend(memo[key])
-                        continue
-                    shard_fired = self._fire(shard, sent, sid)
-                    if memo is not None:
-                        memo[key] = shard_fired
-                    layer_fired.extend(shard_fired)
-                for rule_id in layer_fired:
-                    for fact_id in self._concludes[rule_id]:
-                        derived[fact_id] = True
-                fired.extend(layer_fired)
-            complete = {f.id: derived.get(f.id, False) for f in self.rulebase.derived_facts}
-            return Firing(tuple(sorted(set(fired), key=self._order.__getitem__)), complete)
+                        shard_fired = memo[key]
+                    else:
+                        shard_fired = self._fire(shard, sent, sid)
+                        if memo is not None:
+                            memo[key] = shard_fired
+                results[shard.name] = shard_fired
+                layer_fired.extend(shard_fired)
+            for rule_id in layer_fired:
+                for fact_id in self._concludes[rule_id]:
+                    derived[fact_id] = True
+            fired.extend(layer_fired)
+        complete = {f.id: derived.get(f.id, False) for f in self.rulebase.derived_facts}
+        firing = Firing(tuple(sorted(set(fired), key=self._order.__getitem__)), complete)
+        return Baseline(inputs, frozenset(raised_inputs), by_layer, results, firing, self)
 
     def _fire(self, shard: Shard, sent: tuple, sid: str) -> tuple[str, ...]:
         """Assert one fact into one shard, take every action the engine hands out, delete the session."""
@@ -439,7 +610,7 @@ class Program:
             message = self._engine.start_action_for_state(handle, state)
             message = message[1] if message else None
             while message:
-                fired.extend(_rule_names(message))
+                fired.extend(rule_names(message))
                 message = self._engine.complete_and_start_action(handle, state)
             drained = True
         except durable_rules_engine.error as exc:

@@ -8,51 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .words import ROLE_WORDS, URGENCY_MEANING, URGENCY_WORDS, value_words
-from .model import AllOf, AnyOf, Atom, Condition, Not, Rule, RuleBase
+from .model import Rule, RuleBase
+from .words import ROLE_WORDS, URGENCY_MEANING, URGENCY_WORDS, condition_words
 from .scenarios import ScenarioResult
-
-
-def _value_words(rulebase: RuleBase, fact_id: str, value: object) -> str:
-    """One value a condition tests, as value_words says it (quoted when it is a label)."""
-    fact = rulebase.facts[fact_id]
-    if fact.type in ("enum", "list"):
-        return f"'{value_words(fact, [value] if fact.type == 'list' else value)}'"
-    return value_words(fact, value)
-
-
-def condition_words(rulebase: RuleBase, cond: Condition, negated: bool = False) -> str:
-    """A condition as a sentence fragment a trainer can read aloud."""
-    if isinstance(cond, Not):
-        return condition_words(rulebase, cond.item, not negated)
-    if isinstance(cond, (AllOf, AnyOf)):
-        joiner = "all of" if isinstance(cond, AllOf) else "any of"
-        parts = "; ".join(condition_words(rulebase, item) for item in cond.items)
-        text = f"{joiner} ({parts})"
-        return f"not {text}" if negated else text
-    return _atom_words(rulebase, cond, negated)
-
-
-def _atom_words(rulebase: RuleBase, atom: Atom, negated: bool) -> str:
-    label = rulebase.facts[atom.fact].label.lower()
-    values = atom.value if isinstance(atom.value, tuple) else (() if atom.value is None else (atom.value,))
-    shown = " or ".join(_value_words(rulebase, atom.fact, v) for v in values)
-    is_, not_ = ("is not", "is") if negated else ("is", "is not")
-    if atom.op == "known":
-        return f"{label} {'is not known' if negated else 'is known'}"
-    if atom.op == "unknown":
-        return f"{label} {'is known' if negated else 'is not known'}"
-    if atom.op == "equals":
-        return f"{label} {is_} {shown}"
-    if atom.op == "one_of":
-        return f"{label} {is_} {shown}"
-    if atom.op == "contains_any":
-        return f"{label} {'does not include' if negated else 'includes'} {shown}"
-    if atom.op == "contains_all":
-        both = " and ".join(_value_words(rulebase, atom.fact, v) for v in values)
-        return f"{label} {'does not include all of' if negated else 'includes'} {both}"
-    words = {"gt": "more than", "gte": "at least", "lt": "less than", "lte": "at most"}[atom.op]
-    return f"{label} {'is not' if negated else 'is'} {words} {shown}"
 
 
 def explain_rule(rulebase: RuleBase, rule: Rule, fired_by: Sequence[str] = ()) -> str:

@@ -9,8 +9,28 @@ run of ``validate`` lists them all.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field as dataclass_field
 from typing import Iterable, Sequence
+
+MAX_LINE = 1_000  # characters of one message line; a hostile name or value never fills a screen
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group(0)
+    if "\ud800" <= char <= "\udfff":  # a byte that was not UTF-8 (a file name under a C locale)
+        return "\ufffd"
+    return _ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def one_line(text: str, limit: int = MAX_LINE) -> str:
+    """Text safe to print as one line of a message: a newline, carriage return or terminal escape
+    in a file name or a value is shown escaped, so it can never start a line of its own (a forged
+    'error:' line) nor drive the terminal; and it is cut to `limit` characters."""
+    text = _UNPRINTABLE.sub(_escape, text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -20,6 +40,9 @@ class Issue:
     line: int | None = None
     owner: str | None = None  # e.g. "rule gifts.cash", "fact gift_value"
     field: str | None = None  # e.g. "when.all[0].equals"
+    # Two lines of the author's YAML with a caret under the problem, where there is one; shown by
+    # the authoring commands (validate, check) under the one-line message, never inside it.
+    excerpt: str = dataclass_field(default="", compare=False)
 
     def __str__(self) -> str:
         place = ""
@@ -29,7 +52,7 @@ class Issue:
             place = f"line {self.line}: "
         parts = [p for p in (self.owner, self.field) if p]
         where = ": ".join(parts)
-        return f"{place}{where + ': ' if where else ''}{self.message}"
+        return one_line(f"{place}{where + ': ' if where else ''}{self.message}")
 
 
 class InputError(Exception):
@@ -43,8 +66,13 @@ class InputError(Exception):
         self.issues: tuple[Issue, ...] = tuple(issues)
         super().__init__(self.lines()[0] if self.issues else "invalid input")
 
-    def lines(self) -> list[str]:
-        return [str(i) for i in self.issues]
+    def lines(self, limit: int | None = None) -> list[str]:
+        """One line per problem; with `limit`, at most that many, the last saying how many more."""
+        lines = [str(i) for i in (self.issues if limit is None else self.issues[:limit])]
+        hidden = len(self.issues) - len(lines)
+        if hidden:
+            lines.append(f"... and {hidden:,} more problem{'s' if hidden > 1 else ''} (fix these first)")
+        return lines
 
     def __str__(self) -> str:
         lines = self.lines()
@@ -74,7 +102,7 @@ class EngineFailure(RuntimeError):
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """A ' (did you mean 'x'?)' suffix, or '' when nothing is close."""
-    if not isinstance(word, str):
+    if not isinstance(word, str) or len(word) > 100:
         return ""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

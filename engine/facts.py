@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from .conditions import holds
 from .errors import FactsError, Issue, did_you_mean
-from .model import Fact, RuleBase, shown, value_problem
+from .messages import say, value_problem
+from .model import Fact, RuleBase, condition_facts, shown, value_kind
+from .words import facts_condition_words
 from .yamlio import line_at
 
 
@@ -27,22 +30,26 @@ def check_facts(rulebase: RuleBase, facts: Any, source: str | None = None,
     `source` and `location` name where the facts came from (a scenario file and the path of its
     `facts:` mapping) so that messages carry file and line.
     """
-    def problem(message: str, fact_id: str | None = None) -> Issue:
+    def problem(message: str, fact_id: Any = None) -> Issue:
         line = line_at(facts, (fact_id,)) if fact_id is not None else getattr(facts, "line", None)
-        field = ".".join([*map(str, location), fact_id]) if fact_id else (".".join(map(str, location)) or None)
+        key = None if fact_id is None else _key_words(fact_id)
+        field = ".".join([*map(str, location), key]) if key else (".".join(map(str, location)) or None)
         return Issue(message, file=source, line=line, field=field)
 
     if facts is None:
         facts = {}
     if not isinstance(facts, Mapping):
-        raise FactsError(problem(f"facts must be a mapping of fact id to value, got {type(facts).__name__}"))
+        raise FactsError(problem(f"facts must be a mapping of fact id to value, got {value_kind(facts)}"))
+    input_ids = [f.id for f in rulebase.input_facts]
+    if len(facts) > len(input_ids):  # each fact may be given once: more keys cannot all be facts
+        raise FactsError(problem(f"{len(facts):,} facts given, but the vocabulary has only {len(input_ids)}"))
     issues: list[Issue] = []
     values: dict[str, Any] = {}
-    input_ids = [f.id for f in rulebase.input_facts]
     for fact_id, value in facts.items():
         fact = rulebase.facts.get(fact_id) if isinstance(fact_id, str) else None
         if fact is None:
-            issues.append(problem(f"unknown fact '{fact_id}'{did_you_mean(fact_id, input_ids)}", str(fact_id)))
+            issues.append(problem(f"unknown fact '{_key_words(fact_id)}'{did_you_mean(fact_id, input_ids)}",
+                                  fact_id))
             continue
         if fact.derived:
             issues.append(problem(f"'{fact_id}' is concluded by the rules and cannot be given", fact_id))
@@ -57,11 +64,17 @@ def check_facts(rulebase: RuleBase, facts: Any, source: str | None = None,
     if issues:
         raise FactsError(issues)
     implied = _apply_follow_ups(rulebase, values, issues, problem)
-    _check_age(values, issues, problem)
+    _check_agreement(rulebase, values, issues, problem)
     if issues:
         raise FactsError(issues)
     ordered = {f.id: values[f.id] for f in rulebase.input_facts if f.id in values}
     return CheckedFacts(ordered, implied)
+
+
+def _key_words(key: Any, limit: int = 60) -> str:
+    """A key as given, for a message: a long one cut short (it is someone's input, not a fact id)."""
+    text = key if isinstance(key, str) else shown(key)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _normalise(fact: Fact, value: Any) -> tuple[Any, str | None]:
@@ -106,16 +119,20 @@ def _apply_follow_ups(rulebase: RuleBase, values: dict[str, Any], issues: list[I
     return tuple(implied)
 
 
-AGE_OF_MAJORITY = 18
-
-
-def _check_age(values: Mapping[str, Any], issues: list[Issue], problem) -> None:
-    """An age and an "under 18" answer that disagree are a contradiction, not two facts."""
-    age, minor = values.get("individual_age"), values.get("individual_is_minor")
-    if isinstance(age, int) and isinstance(minor, bool) and (age < AGE_OF_MAJORITY) != minor:
-        said = "under 18" if minor else "not under 18"
-        issues.append(problem(f"'individual_is_minor' says {said}, but 'individual_age' is {age}",
-                              "individual_is_minor"))
+def _check_agreement(rulebase: RuleBase, values: Mapping[str, Any], issues: list[Issue], problem) -> None:
+    """A yes/no answer that disagrees with the condition it must agree with (facts.yaml
+    `agrees_with`: "under 18" and an age, with the age of majority a named parameter) is a
+    contradiction, not two facts: refused once every fact the condition reads is known."""
+    for fact in rulebase.agreeing_facts:
+        said = values.get(fact.id)
+        if not isinstance(said, bool):
+            continue
+        reads = condition_facts(fact.agrees_with)
+        if any(values.get(r) is None for r in reads) or holds(fact.agrees_with, values) == said:
+            continue
+        others = ", ".join(f"'{r}' is {show_value(values[r])}" for r in reads)
+        issues.append(problem(say("disagrees", fact=fact.id, said=show_value(said), others=others,
+                                  words=facts_condition_words(rulebase.facts, fact.agrees_with)), fact.id))
 
 
 def _parent_allows(current: Any, accepted: tuple) -> bool:

@@ -11,11 +11,14 @@ The folder holds four fixed documents and any number of rule files:
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Issue, RuleBaseError
+from .inputs import check_folder, read_file_bytes, yaml_files
+from .model import value_kind
 from .paths import DEFAULT_RULES_DIR
 from .yamlio import read_yaml
 
@@ -26,6 +29,8 @@ FIXED_DOCUMENTS = ("ruleset.yaml", "code.yaml", "facts.yaml", "actions.yaml")
 class Document:
     path: str  # as shown in messages: relative to the folder's parent when possible
     data: Any
+    file: Path | None = None  # where it was read from: an excerpt of a problem reads its lines
+    text: str | None = None  # or the text itself, for a document that never was a file (an upload)
 
 
 @dataclass(frozen=True)
@@ -40,34 +45,32 @@ class RawRuleBase:
 
 
 def rule_file_paths(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*.yaml") if p.name not in FIXED_DOCUMENTS)
+    return [p for p in yaml_files(directory, "rules folder") if p.name not in FIXED_DOCUMENTS]
 
 
 def fingerprint(directory: Path | str | None = None) -> str:
-    """sha256 over every YAML file of a rules folder (names and bytes), for caching and reports."""
+    """sha256 over every YAML file of a rules folder (names and bytes), for caching and reports.
+    Read like the files themselves (inputs.py): a named pipe or a looping link is refused, not read."""
     directory = resolve_rules_dir(directory)
     digest = hashlib.sha256()
-    for path in sorted(directory.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0")
-        digest.update(path.read_bytes())
+    for path in yaml_files(directory, "rules folder"):
+        digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(read_file_bytes(path, _shown(path)))
         digest.update(b"\0")
     return digest.hexdigest()
 
 
 def resolve_rules_dir(directory: Path | str | None) -> Path:
-    path = Path(directory) if directory is not None else DEFAULT_RULES_DIR
-    if not path.exists():
-        raise InputError(Issue("rules folder not found", file=str(path)))
-    if not path.is_dir():
-        raise InputError(Issue("expected a rules folder, got a file", file=str(path)))
-    return path
+    if directory is not None and not isinstance(directory, (str, os.PathLike)):
+        raise InputError(Issue(f"the rules folder is given as a path, got {value_kind(directory)}"))
+    return check_folder(Path(directory) if directory is not None else DEFAULT_RULES_DIR, "rules folder")
 
 
 def _shown(path: Path) -> str:
     """A short, stable name for messages: 'rules/boundaries.yaml' rather than an absolute path."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    try:  # the folder resolved, not the file: a file may be a link that loops
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
         return f"{path.parent.name}/{path.name}"
 
 
@@ -79,13 +82,13 @@ def read_rules_dir(directory: Path | str | None = None) -> RawRuleBase:
     for name in FIXED_DOCUMENTS:
         path = directory / name
         try:
-            docs[name] = Document(_shown(path), read_yaml(path, _shown(path)))
+            docs[name] = Document(_shown(path), read_yaml(path, _shown(path)), path)
         except InputError as exc:
             issues.extend(exc.issues)
     rule_docs = []
     for path in rule_file_paths(directory):
         try:
-            rule_docs.append(Document(_shown(path), read_yaml(path, _shown(path))))
+            rule_docs.append(Document(_shown(path), read_yaml(path, _shown(path)), path))
         except InputError as exc:
             issues.extend(exc.issues)
     if issues:

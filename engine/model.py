@@ -11,7 +11,8 @@ from functools import cached_property
 
 from typing import Any, Mapping, Union
 
-from .errors import did_you_mean
+from .errors import Issue
+
 
 URGENCIES = ("immediate", "soon", "routine")
 FACT_TYPES = ("bool", "enum", "list", "int")
@@ -93,6 +94,10 @@ class Fact:
     unit: str = ""
     derived: bool = False  # concluded by rules, never asked
     unanswered: tuple[str, ...] = ()  # retired values accepted in input and read as "not known"
+    line: int = field(default=0, compare=False)  # where it is declared in facts.yaml (authoring checks cite it)
+    # For a yes/no fact: a condition on other facts it must agree with whenever they are all known
+    # ("under 18" and an age); a set of facts where they disagree is refused as a contradiction.
+    agrees_with: "Condition | None" = field(default=None, compare=False)
 
     @property
     def value_ids(self) -> tuple[str, ...]:
@@ -118,6 +123,7 @@ class Action:
     # Telling, checking and recording (consult the supervisor, document): listed after the steps
     # that meet the situation itself, within the same urgency.
     supporting: bool = False
+    line: int = field(default=0, compare=False)  # where it is declared in actions.yaml
 
 
 # --- conditions -------------------------------------------------------------------------------
@@ -129,6 +135,7 @@ class Atom:
     fact: str
     op: str
     value: object = None
+    parameter: str | None = field(default=None, compare=False)  # the named parameter value came from
 
 
 @dataclass(frozen=True)
@@ -189,6 +196,9 @@ class Citation:
     number: int
     why: str
     governs: bool = True  # for a commitment: does it govern the situation, or is it also relevant?
+    # For a commitment cited with role "fallback": it governs only a report where nothing else
+    # does (consultation when you are unsure is the point only when nothing more specific is).
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -236,6 +246,39 @@ class Rule:
         return condition_facts(self.when)
 
 
+# --- reuse: named parameters and conditions, topics ------------------------------------------
+
+@dataclass(frozen=True)
+class Parameter:
+    """A threshold written once and referred to by name (the age of majority), with its meaning
+    and where it comes from, so that a change in the law is one change in one place."""
+
+    id: str
+    value: int
+    meaning: str
+    source: str = ""
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A named condition: written once under `definitions:`, used by name in any rule's `when`."""
+
+    id: str
+    meaning: str
+    when: Condition
+    file: str = ""
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A training topic a scenario belongs to (ruleset.yaml `topics:`)."""
+
+    id: str
+    title: str
+
+
 # --- the whole ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -251,6 +294,12 @@ class RuleBase:
     rules: tuple[Rule, ...]
     files: tuple[str, ...] = field(default=())
     generic_commitments: tuple[int, ...] = ()  # cited as "also relevant" unless a rule says they govern
+    parameters: Mapping[str, Parameter] = field(default_factory=dict)
+    definitions: Mapping[str, Definition] = field(default_factory=dict)
+    topics: tuple[Topic, ...] = ()
+    # What the validator points out without refusing the rules (a condition written out in
+    # several rules): `nacm-ethics check` shows them as warnings.
+    warnings: tuple[Issue, ...] = field(default=(), compare=False)
 
     def rule(self, rule_id: str) -> Rule:
         return self._rules_by_id[rule_id]
@@ -259,13 +308,27 @@ class RuleBase:
     def _rules_by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
 
-    @property
+    def position(self, rule_id: str) -> int:
+        """Where a rule stands in the rule base (its files in name order, rules in file order)."""
+        return self._positions[rule_id]
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {r.id: i for i, r in enumerate(self.rules)}
+
+    @cached_property
     def input_facts(self) -> tuple[Fact, ...]:
+        """Worked out once: every check of a set of facts (hundreds while validating) walks it."""
         return tuple(f for f in self.facts.values() if not f.derived)
 
-    @property
+    @cached_property
     def derived_facts(self) -> tuple[Fact, ...]:
         return tuple(f for f in self.facts.values() if f.derived)
+
+    @cached_property
+    def agreeing_facts(self) -> tuple[Fact, ...]:
+        """The yes/no facts that must agree with a condition on other answers (agrees_with)."""
+        return tuple(f for f in self.input_facts if f.agrees_with is not None)
 
 
 # --- pure helpers over the model --------------------------------------------------------------
@@ -283,23 +346,22 @@ def shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def value_problem(fact: Fact, value: Any) -> str | None:
-    """Why a value does not fit a fact, or None when it does. For a list fact, `value` is one item."""
-    if fact.type == "bool":
-        if not isinstance(value, bool):
-            return f"'{fact.id}' is true or false, got {shown(value)}"
-    elif fact.type in ("enum", "list"):
-        if not isinstance(value, str) or value not in fact.value_ids:
-            return (f"{shown(value)} is not a value of '{fact.id}'{did_you_mean(value, fact.value_ids)};"
-                    f" allowed: {', '.join(fact.value_ids)}")
-    elif fact.type == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            return f"'{fact.id}' is a whole number, got {shown(value)}"
-        if fact.minimum is not None and value < fact.minimum:
-            return f"'{fact.id}' is at least {fact.minimum}, got {shown(value)}"
-        if fact.maximum is not None and value > fact.maximum:
-            return f"'{fact.id}' is at most {fact.maximum}, got {shown(value)}"
-    return None
+def value_kind(value: Any) -> str:
+    """What kind of value a person gave, in their words ('a list', 'text'), never the name of
+    one of our classes (a YAML list is read as a LineList, which means nothing to anyone)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return "a list"
+    return "a value of another kind"
 
 
 def derivation_layers(rules: list[Rule] | tuple[Rule, ...]) -> dict[str, int]:

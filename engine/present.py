@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .describe import condition_words
+from .words import condition_words
 from .model import RuleBase
 from .report import Because, Change, Report
 from .whatif import Difference, FactChange, WhatIf

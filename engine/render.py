@@ -7,6 +7,7 @@ same words for the same report.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from typing import Callable
 
@@ -68,12 +69,25 @@ def _text_entry(para: Callable, entry: Entry, bullet: str) -> None:
 
 # --- Markdown ----------------------------------------------------------------------------------
 
+WORD_JOINER = "\u2060"  # invisible, and not a character a URL or an address can contain
+_LINK_STARTS = re.compile(r"(?<=:)(?=//)|(?i:(?<=www))(?=\.)|(?=@)")
+
+
+def unlinked(text: str) -> str:
+    """Text in which no URL or e-mail address can become a link. GitHub-flavoured Markdown (which
+    Streamlit and most viewers use) turns https://..., www.... and name@host into live links even
+    when their punctuation is backslash-escaped; an invisible word joiner after 'https:', after
+    'www' and before '@' leaves the text as it reads but no longer a URL. What a person typed is
+    shown as text; a link would invite a click the person never meant to offer."""
+    return _LINK_STARTS.sub(WORD_JOINER, text)
+
+
 def md_escape(text: str) -> str:
     """Escape what Markdown would read as markup (links and URLs included); report text may
     quote what a user typed."""
     for ch in "\\`*_{}[]<>#|":
         text = text.replace(ch, "\\" + ch)
-    return text.replace("://", "\\://").replace("www.", "www\\.")  # no live links from typed text
+    return unlinked(text)
 
 
 def to_markdown(report: Report, rulebase: RuleBase, title: str | None = None, stamp: str | None = None) -> str:
@@ -121,5 +135,5 @@ RENDERERS: dict[str, Callable[[Report, RuleBase], str]] = {
     "json": to_json,
 }
 
-__all__ = ["RENDERERS", "md_escape", "outline_markdown", "outline_text", "to_json",
+__all__ = ["RENDERERS", "WORD_JOINER", "md_escape", "unlinked", "outline_markdown", "outline_text", "to_json",
            "to_markdown", "to_text"]

@@ -3,9 +3,9 @@
 Built from the rule base and the engine's firing only, so it never depends on durable-rules.
 Everything is sorted by a stated key (firing order is not a contract): commitments governing
 first, then also relevant, each by number; purposes by number; actions immediate -> soon ->
-routine, safety actions first, supporting actions last, then by the highest priority of the rules
-behind them, then in the order the author of that rule listed them, then in catalogue order;
-tensions by their pair; questions by rule priority.
+routine, safety actions first, supporting actions last unless immediate, then by the highest
+priority of the rules behind them, then in the order the author of that rule listed them, then
+in catalogue order; tensions by their pair; questions by rule priority.
 """
 from __future__ import annotations
 
@@ -236,19 +236,23 @@ class Report:
 # --- building ---------------------------------------------------------------------------------
 
 def _because(rulebase: RuleBase, rule_id: str, facts: Mapping[str, Any], derived: Mapping[str, bool],
-             why: str = "", urgency: str | None = None) -> Because:
+             why: str = "", urgency: str | None = None, read: Mapping[str, Any] | None = None) -> Because:
     rule = rulebase.rule(rule_id)
-    read = {}
-    for fact_id in rule.reads:
-        read[fact_id] = derived.get(fact_id, False) if rulebase.facts[fact_id].derived else facts.get(fact_id)
+    if read is None:
+        read = _facts_read(rulebase, rule_id, facts, derived)
     return Because(rule.id, rule.title, read, why, urgency)
+
+
+def _facts_read(rulebase: RuleBase, rule_id: str, facts: Mapping[str, Any], derived: Mapping[str, bool]) -> dict:
+    """The facts one rule reads, with their values for this report (derived ones true or false)."""
+    return {fact_id: derived.get(fact_id, False) if rulebase.facts[fact_id].derived else facts.get(fact_id)
+            for fact_id in rulebase.rule(rule_id).reads}
 
 
 def _by_priority(rulebase: RuleBase, fired: Iterable[str]) -> list:
     """Fired rules, highest priority first, then in rule-base order."""
-    order = {r.id: i for i, r in enumerate(rulebase.rules)}
     rules = [rulebase.rule(r) for r in fired]
-    return sorted(rules, key=lambda r: (-r.priority, order[r.id]))
+    return sorted(rules, key=lambda r: (-r.priority, rulebase.position(r.id)))
 
 
 def commitment_numbers(rulebase: RuleBase, fired: Iterable[str]) -> set[int]:
@@ -281,6 +285,13 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
                  to_find_out: tuple[OpenQuestion, ...] = ()) -> Report:
     ranked = _by_priority(rulebase, fired)
     code = rulebase.code
+    reads: dict[str, dict] = {}  # each fired rule's facts with their values, worked out once
+
+    def because(rule_id: str, why: str = "", urgency: str | None = None) -> Because:
+        read = reads.get(rule_id)
+        if read is None:
+            read = reads[rule_id] = _facts_read(rulebase, rule_id, facts, derived)
+        return _because(rulebase, rule_id, facts, derived, why, urgency, read)
 
     commitments: dict[int, list[Because]] = {}
     purposes: dict[int, list[Because]] = {}
@@ -288,9 +299,14 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
     for rule in sorted(ranked, key=lambda r: not any(c.governs for c in r.cites if c.kind == "commitment")):
         for cite in rule.cites:
             target = commitments if cite.kind == "commitment" else purposes
-            target.setdefault(cite.number, []).append(_because(rulebase, rule.id, facts, derived, cite.why))
+            target.setdefault(cite.number, []).append(because(rule.id, cite.why))
             if cite.kind == "commitment" and cite.governs:
                 governed_by.setdefault(cite.number, set()).add(rule.id)
+    if not governed_by:  # nothing more specific governs: the fallback citations do
+        for rule in ranked:
+            for cite in rule.cites:
+                if cite.kind == "commitment" and cite.fallback:
+                    governed_by.setdefault(cite.number, set()).add(rule.id)
     # A governing commitment's reasons lead with the rules that make it govern.
     for number, reasons in commitments.items():
         reasons.sort(key=lambda b: b.rule not in governed_by.get(number, ()))
@@ -305,13 +321,13 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
     replaced: dict[str, list[Because]] = {}
     for rule in ranked:
         for action_id in rule.replaces:
-            replaced.setdefault(action_id, []).append(_because(rulebase, rule.id, facts, derived))
+            replaced.setdefault(action_id, []).append(because(rule.id))
         for ref in rule.actions:
             if ref.id not in urgencies:
                 continue  # replaced by another rule
             urgency = ref.urgency or rulebase.actions[ref.id].urgency
             action_reasons.setdefault(ref.id, []).append(
-                _because(rulebase, rule.id, facts, derived, ref.note, urgency))
+                because(rule.id, ref.note, urgency))
             if rule.priority > action_priority.get(ref.id, -1):
                 action_priority[ref.id] = rule.priority
                 author_position[ref.id] = [r.id for r in rule.actions].index(ref.id)
@@ -319,9 +335,11 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
 
     def action_key(action_id: str) -> tuple:
         action = rulebase.actions[action_id]
-        # Within one urgency: safety first, supporting steps last, then the steps of the most
-        # specific (highest-priority) rule in the order its author listed them.
-        return (URGENCIES.index(urgencies[action_id]), not action.safety, action.supporting,
+        # Within one urgency: safety first, supporting steps last (but not when a rule makes one
+        # immediate: consulting now is then part of the response, not a formality after it), then
+        # the steps of the most specific (highest-priority) rule in the order its author listed them.
+        demoted = action.supporting and urgencies[action_id] != "immediate"
+        return (URGENCIES.index(urgencies[action_id]), not action.safety, demoted,
                 -action_priority[action_id], author_position[action_id], catalogue.index(action_id))
 
     actions = []
@@ -336,7 +354,7 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
     for rule in ranked:
         for spec in rule.tensions:
             explanation, reasons = tensions.setdefault(spec.between, (spec.why, []))
-            reasons.append(_because(rulebase, rule.id, facts, derived, spec.why))
+            reasons.append(because(rule.id, spec.why))
 
     questions = tuple(dict.fromkeys(q for rule in ranked for q in rule.questions))
 

@@ -4,7 +4,7 @@ A scenario file (scenarios/*.yaml):
 
     id: abuse-child-bruise            # unique; the file name without .yaml is a good choice
     title: A bruise nobody explains
-    topic: suspected_abuse            # one of TOPICS
+    topic: suspected_abuse            # one of the topics of rules/ruleset.yaml
     level: introductory               # introductory | intermediate | advanced
     control: false                    # true: nothing serious is wrong (no immediate or safety action)
     narrative: |
@@ -35,17 +35,14 @@ from pydantic import Field
 from .errors import FactsError, InputError, Issue, ScenarioError, did_you_mean
 from .evaluate import Advisor
 from .facts import CheckedFacts, check_facts
+from .inputs import check_folder, yaml_files
 from .load import Document
+from .messages import say, suggestion
 from .model import RuleBase
 from .report import Report
-from .validate import Locator, check_shape, StrictModel
+from .schema import Locator, StrictModel, check_shape
 from .yamlio import read_yaml
 
-TOPICS = (
-    "dual_relationship", "suspected_abuse", "colleague_impairment", "conflict_of_interest",
-    "confidentiality", "crisis_and_safety", "self_determination", "rights_and_advocacy",
-    "culture_and_values", "professional_practice", "control",
-)
 LEVELS = ("introductory", "intermediate", "advanced")
 
 
@@ -109,18 +106,22 @@ class Scenario:
     review: str = ""  # an independent reviewer's disagreement with this key, kept for discussion
 
 
-def parse_scenario(data: Any, source: str, rulebase: RuleBase) -> Scenario:
-    """Check one scenario document against the rule base; raise ScenarioError listing problems."""
+def parse_scenario(data: Any, source: str, rulebase: RuleBase, file: Path | None = None,
+                   text: str | None = None) -> Scenario:
+    """Check one scenario document against the rule base; raise ScenarioError listing problems.
+    `file` or `text` (an upload) lets a problem quote the author's line of YAML."""
     issues: list[Issue] = []
-    doc = Document(source, data)
+    doc = Document(source, data, file, text)
     parsed: ScenarioDoc | None = check_shape(doc, ScenarioDoc, issues)
     if parsed is None:
         raise ScenarioError(issues)
     place = Locator(doc, issues)
     owner = f"scenario {parsed.id}"
-    if parsed.topic not in TOPICS:
-        place.add(f"unknown topic '{parsed.topic}'{did_you_mean(parsed.topic, TOPICS)}; allowed: "
-                  + ", ".join(TOPICS), ("topic",), owner, "topic")
+    topics = [t.id for t in rulebase.topics]
+    if parsed.topic not in topics:
+        place.add(say("unknown_topic", topic=parsed.topic, suggestion=suggestion(parsed.topic, topics, synonyms=False),
+                      allowed=", ".join(topics) or "none (the rules declare no topics: ruleset.yaml topics:)"),
+                  ("topic",), owner, "topic")
     checked = None
     try:
         checked = check_facts(rulebase, data["facts"], source, ("facts",))
@@ -184,17 +185,19 @@ def parse_scenario(data: Any, source: str, rulebase: RuleBase) -> Scenario:
 
 def read_scenario(path: Path | str, rulebase: RuleBase) -> Scenario:
     path = Path(path)
-    return parse_scenario(read_yaml(path, str(path)), str(path), rulebase)
+    return parse_scenario(read_yaml(path, str(path)), str(path), rulebase, file=path)
 
 
 def collect_scenarios(directory: Path | str, rulebase: RuleBase) -> tuple[list[Scenario], list[Issue]]:
     """Every readable scenario in a folder (sorted by file name) and the problems of the rest,
     so that one broken file does not hide the others."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        return [], [Issue("scenarios folder not found", file=str(directory))]
+    try:
+        directory = check_folder(directory, "scenarios folder")
+        paths = yaml_files(directory, "scenarios folder")
+    except InputError as exc:
+        return [], list(exc.issues)
     scenarios, issues, seen = [], [], {}
-    for path in sorted(directory.glob("*.yaml")):
+    for path in paths:
         try:
             scenario = read_scenario(path, rulebase)
         except InputError as exc:
@@ -210,10 +213,13 @@ def collect_scenarios(directory: Path | str, rulebase: RuleBase) -> tuple[list[S
 
 
 def read_scenarios(directory: Path | str, rulebase: RuleBase) -> list[Scenario]:
-    """Every scenario in a folder, sorted by file name; all problems reported together."""
+    """Every scenario in a folder, sorted by file name; all problems reported together. A folder
+    with no scenario in it is a mistake (a wrong path), never "0 passed, 0 failed"."""
     scenarios, issues = collect_scenarios(directory, rulebase)
     if issues:
         raise ScenarioError(issues)
+    if not scenarios:
+        raise ScenarioError(Issue("no scenario files (*.yaml) in this folder", file=str(directory)))
     return scenarios
 
 

@@ -1,291 +1,53 @@
 """Step 2 of 5: turn located YAML documents into a checked :class:`RuleBase`, or list every problem.
 
-Two passes. The shape of each document (keys, types) is checked by pydantic models, whose error
-locations are mapped back to YAML lines. Then the meaning is checked by hand: references to facts,
-values, actions, commitments and purposes; duplicate ids; derived facts that nothing concludes or
-nothing reads; chains that loop; conditions that can never hold; safety actions that a rule tries
-to delay. Every problem becomes an :class:`Issue` with file, line, owner and field; they are all
-reported together.
+Two passes. The shape of each document (keys, kinds of value) is checked against its model in
+schema.py, with errors located in the author's file. Then the meaning is checked here: references
+to facts, values, actions, commitments and purposes; duplicate ids; derived facts that nothing
+concludes or nothing reads; chains that loop; conditions (conditions.py) that can never hold;
+safety actions that a rule tries to delay. Every problem becomes an Issue with file, line, owner,
+field and an excerpt of the YAML, worded from the one table in messages.py; they are all reported
+together.
 """
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import replace
-from typing import Any, Callable, Literal, Optional
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-from .errors import FactsError, Issue, RuleBaseError, did_you_mean
+from .conditions import Names, can_ever_hold, parse_condition, size
+from .errors import FactsError, Issue, RuleBaseError
 from .facts import check_facts
 from .load import Document, RawRuleBase
+from .compile import MAX_TERMS_PER_RULE, atom_terms
+from .messages import FACT_KINDS, say, suggestion, value_problem
 from .model import (
-    NUMERIC_OPS, Action, ActionRef, AllOf, AnyOf, Atom, Citation, Code, Commitment,
-    Condition, Fact, FactGroup, Not, Purpose, Rule, RuleBase, Section, TensionSpec, condition_facts, derivation_layers,
-    shown, value_problem,
+    Action, ActionRef, AllOf, Atom, Citation, Code, Commitment, Condition, Definition, Fact, FactGroup, Parameter, Purpose, Rule,
+    RuleBase, Section, TensionSpec, Topic, Not, condition_facts, derivation_layers,
 )
+from .schema import (
+    ActionsDoc, CodeDoc, FactsDoc, Locator, RuleFileDoc, RulesetDoc, check_shape, dotted,
+)
+from .words import facts_condition_words
 from .yamlio import line_at
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 RULE_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 COMMITMENT_COUNT = 28
 PURPOSE_COUNT = 4
-MAX_DNF_TERMS = 512  # past this the never-holds check is skipped rather than slow
 
 
-# --- document shapes ----------------------------------------------------------------------------
-
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+def _numbers(numbers: list[int]) -> str:
+    return ", ".join(map(str, numbers)) or "none"
 
 
-class RulesetDoc(StrictModel):
-    name: str
-    version: str
-    description: str = ""
-    generic_commitments: list[int] = []
-    comment: str = ""
-
-
-class PurposeDoc(StrictModel):
-    number: int
-    title: str
-    text: str
-
-
-class CommitmentDoc(StrictModel):
-    number: int
-    title: str
-    text: str
-    comment: str = ""
-
-
-class SectionDoc(StrictModel):
-    id: str
-    title: str
-    commitments: list[CommitmentDoc]
-
-
-class CodeDoc(StrictModel):
-    title: str
-    preamble: str
-    scope: str
-    application: str
-    source: str
-    purposes: list[PurposeDoc]
-    sections: list[SectionDoc]
-    comment: str = ""
-
-
-class GroupDoc(StrictModel):
-    id: str
-    title: str
-    question: str
-    help: str = ""
-
-
-class FactDoc(StrictModel):
-    id: str
-    group: str
-    type: Literal["bool", "enum", "list", "int"]
-    label: str
-    question: str
-    help: str = ""
-    values: Optional[dict[str, str]] = None
-    ask_if: Optional[dict[str, Any]] = None
-    min: Optional[int] = None
-    max: Optional[int] = None
-    unit: str = ""
-    unanswered: list[str] = []  # retired values still accepted in saved scenarios, read as "not known"
-    comment: str = ""
-
-
-class DerivedDoc(StrictModel):
-    id: str
-    label: str
-    meaning: str
-    comment: str = ""
-
-
-class FactsDoc(StrictModel):
-    groups: list[GroupDoc]
-    facts: list[FactDoc]
-    derived: list[DerivedDoc] = []
-    comment: str = ""
-
-
-class ActionDoc(StrictModel):
-    id: str
-    label: str
-    guidance: str
-    urgency: Literal["immediate", "soon", "routine"]
-    safety: bool = False
-    supporting: bool = False
-    comment: str = ""
-
-
-class ActionsDoc(StrictModel):
-    actions: list[ActionDoc]
-    comment: str = ""
-
-
-class CiteDoc(StrictModel):
-    commitment: Optional[int] = None
-    purpose: Optional[int] = None
-    role: Optional[Literal["governs", "also"]] = None
-    why: str
-
-
-class ActionRefDoc(StrictModel):
-    id: str
-    urgency: Optional[Literal["immediate", "soon", "routine"]] = None
-    note: str = ""
-
-
-class TensionDoc(StrictModel):
-    between: list[int] = Field(min_length=2, max_length=2)
-    why: str
-
-
-class ExamplesDoc(StrictModel):
-    fires: list[dict[str, Any]] = []
-    silent: list[dict[str, Any]] = []
-
-
-class RuleDoc(StrictModel):
-    id: str
-    title: str
-    when: Any
-    priority: int = Field(default=50, ge=0, le=100)
-    cites: list[CiteDoc] = []
-    actions: list[ActionRefDoc] = []
-    concludes: list[str] = []
-    replaces: list[str] = []
-    tensions: list[TensionDoc] = []
-    questions: list[str] = []
-    comment: str = ""
-    sources: list[str] = []
-    examples: ExamplesDoc = ExamplesDoc()
-
-    @field_validator("actions", mode="before")
-    @classmethod
-    def _bare_action_ids(cls, value: Any) -> Any:
-        """`actions: [document]` is short for `actions: [{id: document}]`."""
-        if isinstance(value, list):
-            return [{"id": item} if isinstance(item, str) else item for item in value]
-        return value
-
-
-class RuleFileDoc(StrictModel):
-    rules: list[RuleDoc]
-    comment: str = ""
-
-
-def _model_keys(*models: type[BaseModel]) -> set[str]:
-    return {name for model in models for name in model.model_fields}
-
-
-# Which item a location belongs to, by the list it sits in: ("rules", i) -> "rule <id>".
-_OWNERS = {
-    "rules": "rule", "facts": "fact", "derived": "derived fact", "groups": "group",
-    "actions": "action", "purposes": "purpose", "sections": "section", "commitments": "commitment",
-}
-
-
-def _owner_and_field(data: Any, loc: tuple) -> tuple[str | None, str]:
-    """Split a location into the item it belongs to and the field inside that item."""
-    owner, owner_end, node = None, 0, data
-    for i, step in enumerate(loc):
-        if isinstance(step, int) and i > 0 and loc[i - 1] in _OWNERS and isinstance(node, list):
-            item = node[step] if 0 <= step < len(node) else None
-            name = None
-            if isinstance(item, dict):
-                name = item.get("id", item.get("number"))
-            owner = f"{_OWNERS[loc[i - 1]]} {name if name is not None else f'#{step + 1}'}"
-            owner_end = i + 1
-        if isinstance(node, dict) and step in node:
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-            node = node[step]
-        else:
-            node = None
-    return owner, _dotted(loc[owner_end:])
-
-
-def _dotted(path: tuple | list) -> str:
-    out = ""
-    for step in path:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-    return out
-
-
-def check_shape(doc: Document, model: type[BaseModel], issues: list[Issue]) -> Any:
-    """Validate a document's shape; on failure add located issues and return None."""
-    if not isinstance(doc.data, dict):
-        got = "an empty file" if doc.data is None else f"a {type(doc.data).__name__}"
-        issues.append(Issue(f"expected a mapping with keys {sorted(model.model_fields)}, got {got}",
-                            file=doc.path, line=getattr(doc.data, "line", None) or 1))
-        return None
-    try:
-        return model.model_validate(doc.data)
-    except ValidationError as exc:
-        known = _model_keys(*_ALL_MODELS)
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            owner, field = _owner_and_field(doc.data, loc)
-            line = line_at(doc.data, loc)
-            kind = err["type"]
-            if kind == "extra_forbidden":
-                key = loc[-1]
-                parent_owner, parent_field = _owner_and_field(doc.data, loc[:-1])
-                message = f"unknown key '{key}'{did_you_mean(key, known)}"
-                issues.append(Issue(message, doc.path, line, parent_owner, parent_field or None))
-                continue
-            if kind == "missing":
-                key = loc[-1]
-                parent_owner, parent_field = _owner_and_field(doc.data, loc[:-1])
-                issues.append(Issue(f"missing required key '{key}'", doc.path,
-                                    line_at(doc.data, loc[:-1]), parent_owner, parent_field or None))
-                continue
-            message = err["msg"][0].lower() + err["msg"][1:]
-            if kind.endswith("_type") or kind in ("literal_error", "enum"):
-                message += f", got {_show(err.get('input'))}"
-            issues.append(Issue(message, doc.path, line, owner, field or None))
-        return None
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return repr(value)
-
-
-_ALL_MODELS = (RulesetDoc, PurposeDoc, CommitmentDoc, SectionDoc, CodeDoc, GroupDoc, FactDoc,
-               DerivedDoc, FactsDoc, ActionDoc, ActionsDoc, CiteDoc, ActionRefDoc, TensionDoc,
-               RuleDoc, RuleFileDoc)
-
-
-# --- located helpers ------------------------------------------------------------------------------
-
-class Locator:
-    """Builds issues for one document, with lines looked up from the raw YAML by path."""
-
-    def __init__(self, doc: Document, issues: list[Issue]):
-        self.doc, self.issues = doc, issues
-
-    def add(self, message: str, loc: tuple, owner: str | None = None, field: str | None = None) -> None:
-        if owner is None:
-            owner, derived_field = _owner_and_field(self.doc.data, loc)
-            field = field if field is not None else (derived_field or None)
-        self.issues.append(Issue(message, self.doc.path, line_at(self.doc.data, loc), owner, field))
+def _kind_named(fact_type: str) -> str:
+    return f"{FACT_KINDS[fact_type]} (type '{fact_type}')"
 
 
 def _check_id(place: Locator, value: str, loc: tuple, what: str, pattern=ID_PATTERN) -> None:
     if not pattern.match(value):
-        place.add(f"{what} '{value}' must be lower case letters, digits and underscores"
-                  + (" (dots separate parts)" if pattern is RULE_ID_PATTERN else ""), loc)
+        place.add(say("bad_id", what=what, value=value,
+                      dots=" (dots separate parts)" if pattern is RULE_ID_PATTERN else ""), loc)
 
 
 # --- the Code -----------------------------------------------------------------------------------
@@ -299,26 +61,26 @@ def _build_code(doc: Document, issues: list[Issue]) -> Code | None:
     purposes = tuple(Purpose(p.number, p.title.strip(), p.text.strip()) for p in parsed.purposes)
     numbers = [p.number for p in purposes]
     if numbers != list(range(1, PURPOSE_COUNT + 1)):
-        place.add(f"purposes must be numbered 1 to {PURPOSE_COUNT} in order, got {numbers}", ("purposes",))
+        place.add(say("purposes_numbered", count=PURPOSE_COUNT, numbers=_numbers(numbers)), ("purposes",), point="key")
     commitments: list[Commitment] = []
     sections: list[Section] = []
     seen_sections: set[str] = set()
     for si, s in enumerate(parsed.sections):
         _check_id(place, s.id, ("sections", si, "id"), "section id")
         if s.id in seen_sections:
-            place.add(f"duplicate section id '{s.id}'", ("sections", si, "id"))
+            place.add(say("duplicate_id", what="section id", value=s.id), ("sections", si, "id"))
         seen_sections.add(s.id)
         for c in s.commitments:
             commitments.append(Commitment(c.number, s.title.strip(), s.id, c.title.strip(), c.text.strip()))
         sections.append(Section(s.id, s.title.strip(), tuple(c.number for c in s.commitments)))
     numbers = [c.number for c in commitments]
     if numbers != list(range(1, COMMITMENT_COUNT + 1)):
-        place.add(f"commitments must be numbered 1 to {COMMITMENT_COUNT} in order across the sections,"
-                  f" got {numbers}", ("sections",))
+        place.add(say("commitments_numbered", count=COMMITMENT_COUNT, numbers=_numbers(numbers)), ("sections",),
+                  point="key")
     for kind, items in (("purposes", parsed.purposes), ("sections", parsed.sections)):
         for i, item in enumerate(items):
             if hasattr(item, "text") and not item.text.strip():
-                place.add("text must not be empty", (kind, i, "text"))
+                place.add(say("empty_text"), (kind, i, "text"), point="key")
     if len(issues) > start:
         return None
     return Code(parsed.title.strip(), parsed.preamble.strip(), parsed.scope.strip(),
@@ -337,7 +99,7 @@ def _build_facts(doc: Document, issues: list[Issue]) -> tuple[tuple[FactGroup, .
     for gi, g in enumerate(parsed.groups):
         _check_id(place, g.id, ("groups", gi, "id"), "group id")
         if any(x.id == g.id for x in groups):
-            place.add(f"duplicate group id '{g.id}'", ("groups", gi, "id"))
+            place.add(say("duplicate_id", what="group id", value=g.id), ("groups", gi, "id"))
         groups.append(FactGroup(g.id, g.title.strip(), g.question.strip(), g.help.strip()))
     group_ids = [g.id for g in groups]
 
@@ -347,33 +109,35 @@ def _build_facts(doc: Document, issues: list[Issue]) -> tuple[tuple[FactGroup, .
         loc = ("facts", fi)
         _check_id(place, f.id, loc + ("id",), "fact id")
         if f.id in facts:
-            place.add(f"duplicate fact id '{f.id}'", loc + ("id",))
+            place.add(say("duplicate_id", what="fact id", value=f.id), loc + ("id",))
         if f.group not in group_ids:
-            place.add(f"unknown group '{f.group}'{did_you_mean(f.group, group_ids)}", loc + ("group",))
+            place.add(say("unknown_group", group=f.group, suggestion=suggestion(f.group, group_ids, synonyms=False)),
+                      loc + ("group",))
         values: tuple[tuple[str, str], ...] = ()
         if f.type in ("enum", "list"):
             if not f.values:
-                place.add(f"a {f.type} fact needs 'values' (value id: label)", loc)
+                place.add(say("needs_values", kind=_kind_named(f.type)), loc, point="key")
             else:
                 for value_id in f.values:
                     _check_id(place, str(value_id), loc + ("values", value_id), "value id")
                 values = tuple((str(k), v) for k, v in f.values.items())
         elif f.values:
-            place.add(f"a {f.type} fact takes no 'values'", loc + ("values",))
+            place.add(say("takes_no_values", kind=_kind_named(f.type),
+                          hint=": did you mean type: enum (one value) or type: list (several)?" if f.type == "bool" else ""),
+                      loc + ("values",), point="key")
         if f.type != "int" and (f.min is not None or f.max is not None or f.unit):
-            place.add("'min', 'max' and 'unit' are for int facts only", loc)
+            place.add(say("number_options_only"), loc, point="key")
         if f.type == "int" and f.min is not None and f.max is not None and f.min > f.max:
-            place.add(f"min {f.min} is greater than max {f.max}", loc + ("min",))
+            place.add(say("min_above_max", min=f.min, max=f.max), loc + ("min",))
         for i, alias in enumerate(f.unanswered):
             if f.type not in ("enum", "list"):
-                place.add("'unanswered' is for enum and list facts only", loc + ("unanswered", i))
+                place.add(say("unanswered_for_choices"), loc + ("unanswered", i))
             elif alias in dict(values):
-                place.add(f"'{alias}' is both a value and read as unanswered; keep it in one place",
-                          loc + ("unanswered", i))
+                place.add(say("unanswered_and_value", value=alias), loc + ("unanswered", i))
         facts[f.id] = Fact(id=f.id, type=f.type, group=f.group, label=f.label.strip(),
                            question=f.question.strip(), help=f.help.strip(), values=values,
                            minimum=f.min, maximum=f.max, unit=f.unit,
-                           unanswered=tuple(f.unanswered))
+                           unanswered=tuple(f.unanswered), line=line_at(doc.data, loc) or 0)
         first_line[f.id] = loc
 
     # ask_if is checked once every fact is known, since it may point forward.
@@ -385,10 +149,11 @@ def _build_facts(doc: Document, issues: list[Issue]) -> tuple[tuple[FactGroup, .
             loc = ("facts", fi, "ask_if", parent_id)
             parent = facts.get(parent_id)
             if parent is None:
-                place.add(f"unknown fact '{parent_id}'{did_you_mean(parent_id, facts)}", loc)
+                place.add(say("unknown_fact", fact=parent_id, suggestion=suggestion(parent_id, facts, synonyms=False)),
+                          loc, point="key")
                 continue
             if parent_id == f.id:
-                place.add("a fact cannot be asked only when it is itself known", loc)
+                place.add(say("ask_if_self"), loc, point="key")
                 continue
             accepted_values = tuple(accepted) if isinstance(accepted, list) else (accepted,)
             for value in accepted_values:
@@ -403,9 +168,10 @@ def _build_facts(doc: Document, issues: list[Issue]) -> tuple[tuple[FactGroup, .
         loc = ("derived", di)
         _check_id(place, d.id, loc + ("id",), "derived fact id")
         if d.id in facts:
-            place.add(f"duplicate fact id '{d.id}' (derived facts share the fact namespace)", loc + ("id",))
+            place.add(say("duplicate_id", what="fact id", value=d.id,
+                          first=" (derived facts share the fact namespace)"), loc + ("id",))
         facts[d.id] = Fact(id=d.id, type="bool", group="derived", label=d.label.strip(),
-                           question="", help=d.meaning.strip(), derived=True)
+                           question="", help=d.meaning.strip(), derived=True, line=line_at(doc.data, loc) or 0)
         first_line[d.id] = loc
     if len(issues) > start:
         return None
@@ -418,7 +184,8 @@ def _check_ask_if_cycles(facts: dict[str, Fact], place: Locator, locs: dict[str,
         while current.ask_if:
             parent = current.ask_if[0][0]
             if parent in seen:
-                place.add(f"ask_if loops: {' -> '.join(seen + [parent])}", locs[fact.id] + ("ask_if",))
+                place.add(say("ask_if_loop", chain=" -> ".join(seen + [parent])), locs[fact.id] + ("ask_if",),
+                          point="key")
                 break
             seen.append(parent)
             current = facts.get(parent)
@@ -439,232 +206,235 @@ def _build_actions(doc: Document, issues: list[Issue]) -> dict[str, Action] | No
         loc = ("actions", ai)
         _check_id(place, a.id, loc + ("id",), "action id")
         if a.id in actions:
-            place.add(f"duplicate action id '{a.id}'", loc + ("id",))
+            place.add(say("duplicate_id", what="action id", value=a.id), loc + ("id",))
         if a.safety and a.urgency != "immediate":
-            place.add("a safety action is always immediate", loc + ("urgency",))
+            place.add(say("safety_always_immediate"), loc + ("urgency",))
         if a.safety and a.supporting:
-            place.add("a safety action comes first; it cannot also be 'supporting'", loc + ("supporting",),
+            place.add(say("safety_not_supporting"), loc + ("supporting",),
                       f"action {a.id}", "supporting")
-        actions[a.id] = Action(a.id, a.label.strip(), a.guidance.strip(), a.urgency, a.safety, a.supporting)
+        actions[a.id] = Action(a.id, a.label.strip(), a.guidance.strip(), a.urgency, a.safety, a.supporting,
+                               line=line_at(doc.data, loc) or 0)
     if len(issues) > start:
         return None
     return actions
 
 
-# --- conditions ---------------------------------------------------------------------------------
+# --- is a condition small enough to expand? -----------------------------------------------------
 
-_COMBINATORS = ("all", "any", "not")
-_ATOM_KEYS = ("fact", "equals", "one_of", "contains_any", "contains_all", "is", "gt", "gte", "lt", "lte",
-              "comment")
-_OPS_BY_TYPE = {
-    "bool": ("equals", "is"),
-    "enum": ("equals", "one_of", "is"),
-    "list": ("contains_any", "contains_all", "is"),
-    "int": ("equals", "one_of", "is", "gt", "gte", "lt", "lte"),
-}
+_SATURATED = 10 ** 9  # counting stops here: a count this large is refused whatever it is exactly
 
 
-def parse_condition(node: Any, facts: dict[str, Fact], report: Callable[[str, tuple], None],
-                    path: tuple = ()) -> Condition | None:
-    """Parse a condition; report(message, path) for each problem; None when it is unusable."""
-    if isinstance(node, str):
-        fact = facts.get(node)
-        if fact is None:
-            report(f"unknown fact '{node}'{did_you_mean(node, facts)}", path)
-            return None
-        if fact.type != "bool":
-            report(f"'{node}' alone means '{node} is true', but '{node}' is a {fact.type} fact;"
-                   f" write a test such as {{fact: {node}, {_OPS_BY_TYPE[fact.type][0]}: ...}}", path)
-            return None
-        return Atom(node, "equals", True)
-    if not isinstance(node, dict) or not node:
-        report(f"a condition is a fact id, or a mapping with 'fact' or one of {list(_COMBINATORS)},"
-               f" got {_show(node)}", path)
-        return None
-    combinators = [k for k in node if k in _COMBINATORS]
-    if combinators:
-        if len(node) != 1:
-            others = [k for k in node if k != combinators[0]]
-            report(f"'{combinators[0]}' stands alone in its mapping; move {others} into its own item",
-                   path + (others[0],))
-            return None
-        key = combinators[0]
-        body = node[key]
-        if key == "not":
-            inner = parse_condition(body, facts, report, path + ("not",))
-            return Not(inner) if inner is not None else None
-        if not isinstance(body, list) or not body:
-            report(f"'{key}' takes a non-empty list of conditions", path + (key,))
-            return None
-        items = [parse_condition(item, facts, report, path + (key, i)) for i, item in enumerate(body)]
-        if any(item is None for item in items):
-            return None
-        return AllOf(tuple(items)) if key == "all" else AnyOf(tuple(items))
-    if "fact" not in node:
-        unknown = next(iter(node))
-        report(f"unknown key '{unknown}'{did_you_mean(unknown, _ATOM_KEYS + _COMBINATORS)}; a condition"
-               f" needs 'fact' or one of {list(_COMBINATORS)}", path + (unknown,))
-        return None
-    return _parse_atom(node, facts, report, path)
-
-
-def _parse_atom(node: dict, facts: dict[str, Fact], report: Callable[[str, tuple], None],
-                path: tuple) -> Atom | None:
-    ok = True
-    for key in node:
-        if key not in _ATOM_KEYS:
-            report(f"unknown key '{key}'{did_you_mean(key, _ATOM_KEYS)}", path + (key,))
-            ok = False
-    fact_id = node["fact"]
-    fact = facts.get(fact_id) if isinstance(fact_id, str) else None
-    if fact is None:
-        report(f"unknown fact '{fact_id}'{did_you_mean(fact_id, facts)}", path + ("fact",))
-        return None
-    ops = [k for k in node if k in _ATOM_KEYS and k not in ("fact", "comment")]
-    if len(ops) != 1:
-        report(f"a test on '{fact_id}' needs exactly one of {list(_OPS_BY_TYPE[fact.type])}"
-               + (f", got {ops}" if ops else ""), path)
-        return None
-    key = ops[0]
-    value = node[key]
-    where = path + (key,)
-    allowed = _OPS_BY_TYPE[fact.type]
-    if key not in allowed:
-        report(f"'{key}' does not apply to '{fact_id}', a {fact.type} fact; use one of {list(allowed)}", where)
-        return None
-    if not ok:
-        return None
-    if key == "is":
-        if value not in ("known", "unknown"):
-            report(f"'is' takes 'known' or 'unknown', got {shown(value)}", where)
-            return None
-        if fact.derived:
-            report(f"'{fact_id}' is derived, so it is always known (true when a rule concluded it);"
-                   " test it with 'equals'", where)
-            return None
-        return Atom(fact_id, value)
-    if key == "equals":
-        problem = value_problem(fact, value)
-        if problem:
-            report(problem, where)
-            return None
-        return Atom(fact_id, "equals", value)
-    if key in ("one_of", "contains_any", "contains_all"):
-        items = value if isinstance(value, list) else [value] if key != "one_of" else None
-        if not items:
-            report(f"'{key}' takes a non-empty list of values of '{fact_id}'", where)
-            return None
-        problems = [p for p in (value_problem(fact, v) for v in items) if p]
-        if problems:
-            report(problems[0], where)
-            return None
-        ordered = tuple(dict.fromkeys(items))
-        return Atom(fact_id, key, ordered)
-    # numeric comparisons
-    if isinstance(value, bool) or not isinstance(value, int):
-        report(f"'{key}' compares with a whole number, got {shown(value)}", where)
-        return None
-    return Atom(fact_id, key, value)
-
-
-# --- can a condition ever hold? -----------------------------------------------------------------
-
-def _literals(cond: Condition, positive: bool = True) -> list[list[tuple[Atom, bool]]] | None:
-    """Disjunctive normal form as lists of (atom, positive); None when it grows too large."""
+def alternatives_count(cond: Condition, facts: dict[str, Fact], positive: bool = True) -> int:
+    """How many alternatives the compiler would write a condition out into, counted from the tree
+    without writing any out: 'all' multiplies its items' counts, 'any' adds them ('not' swaps the
+    two), an atom counts as the compiler's own alternatives for it (one_of [a, b] is two). An upper
+    bound: the compiler then drops duplicate and contradictory alternatives. Saturates at 10^9."""
     if isinstance(cond, Atom):
-        return [[(cond, positive)]]
+        return len(atom_terms(cond, facts[cond.fact], positive))
     if isinstance(cond, Not):
-        return _literals(cond.item, not positive)
-    conjunctive = isinstance(cond, AllOf) == positive
-    parts = [_literals(item, positive) for item in cond.items]
-    if any(p is None for p in parts):
+        return alternatives_count(cond.item, facts, not positive)
+    counts = (alternatives_count(item, facts, positive) for item in cond.items)
+    if isinstance(cond, AllOf) == positive:
+        total = 1
+        for count in counts:
+            total = min(total * count, _SATURATED)
+        return total
+    return min(sum(counts), _SATURATED)
+
+
+def expansion_problem(cond: Condition, facts: dict[str, Fact]) -> str | None:
+    """Why a condition is too large to expand (nested all/any grow as a product), or None. Checked
+    before anything expands it: 64 atoms nested five levels deep would otherwise take minutes."""
+    count = alternatives_count(cond, facts)
+    if count <= MAX_TERMS_PER_RULE:
         return None
-    if not conjunctive:
-        terms = [term for part in parts for term in part]
-        return terms if len(terms) <= MAX_DNF_TERMS else None
-    terms: list[list[tuple[Atom, bool]]] = [[]]
-    for part in parts:
-        terms = [a + b for a in terms for b in part]
-        if len(terms) > MAX_DNF_TERMS:
-            return None
-    return terms
-
-
-def atom_holds(atom: Atom, value: Any) -> bool:
-    """What an atom means, for one value of its fact (None: not known). Used for static checks."""
-    if atom.op == "known":
-        return value is not None
-    if atom.op == "unknown":
-        return value is None
-    if value is None:
-        return False
-    if atom.op == "equals":
-        return value == atom.value and type(value) is type(atom.value)
-    if atom.op == "one_of":
-        return value in atom.value
-    if atom.op == "contains_any":
-        return any(v in value for v in atom.value)
-    if atom.op == "contains_all":
-        return all(v in value for v in atom.value)
-    threshold = atom.value
-    return {"gt": value > threshold, "gte": value >= threshold,
-            "lt": value < threshold, "lte": value <= threshold}[atom.op]
-
-
-def fact_domain(fact: Fact, thresholds: tuple[int, ...] = ()) -> list[Any]:
-    """Every value a fact can take that could make a difference to a condition."""
-    if fact.derived:
-        return [True, False]
-    if fact.type == "bool":
-        return [None, True, False]
-    if fact.type == "enum":
-        return [None, *fact.value_ids]
-    if fact.type == "list":
-        ids = fact.value_ids
-        return [None] + [tuple(c) for n in range(len(ids) + 1) for c in itertools.combinations(ids, n)]
-    points = {t + d for t in thresholds for d in (-1, 0, 1)}
-    if fact.minimum is not None:
-        points.add(fact.minimum)
-    if fact.maximum is not None:
-        points.add(fact.maximum)
-    points = {p for p in points if (fact.minimum is None or p >= fact.minimum)
-              and (fact.maximum is None or p <= fact.maximum)}
-    return [None, *sorted(points)]
-
-
-def can_ever_hold(cond: Condition, facts: dict[str, Fact]) -> bool:
-    terms = _literals(cond)
-    if terms is None:
-        return True  # too large to decide cheaply: give it the benefit of the doubt
-    for term in terms:
-        by_fact: dict[str, list[tuple[Atom, bool]]] = {}
-        for atom, positive in term:
-            by_fact.setdefault(atom.fact, []).append((atom, positive))
-        if all(_satisfiable(facts[f], lits) for f, lits in by_fact.items()):
-            return True
-    return False
-
-
-def _satisfiable(fact: Fact, literals: list[tuple[Atom, bool]]) -> bool:
-    thresholds = tuple(a.value for a, _ in literals if a.op in NUMERIC_OPS or
-                       (a.op == "equals" and fact.type == "int"))
-    thresholds += tuple(v for a, _ in literals if a.op == "one_of" and fact.type == "int" for v in a.value)
-    return any(all(atom_holds(a, v) == pos for a, pos in literals) for v in fact_domain(fact, thresholds))
+    words = f"{count:,}" if count < _SATURATED else "more than a billion"
+    return (f"its condition is too large: written out it has {words} alternative ways to hold ('all'"
+            f" multiplies them, 'any' and 'one_of' add them), and the rules engine takes at most"
+            f" {MAX_TERMS_PER_RULE} per rule; split it into smaller rules")
 
 
 # --- rules --------------------------------------------------------------------------------------
 
-def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
+# --- reuse: parameters, topics, named conditions, agreement ---------------------------------------
+
+def _build_parameters(doc: Document, parsed: RulesetDoc, facts: dict[str, Fact],
+                      issues: list[Issue]) -> dict[str, Parameter]:
+    place = Locator(doc, issues)
+    parameters: dict[str, Parameter] = {}
+    for pi, p in enumerate(parsed.parameters):
+        loc = ("parameters", pi, "id")
+        _check_id(place, p.id, loc, "parameter id")
+        if p.id in parameters:
+            place.add(say("duplicate_id", what="parameter id", value=p.id), loc)
+        elif p.id in facts:
+            place.add(say("name_taken", name=p.id, other="a fact", what="parameter"), loc)
+        parameters[p.id] = Parameter(p.id, p.value, p.meaning.strip(), p.source.strip(),
+                                     line_at(doc.data, ("parameters", pi)) or 0)
+    return parameters
+
+
+def _build_topics(doc: Document, parsed: RulesetDoc, issues: list[Issue]) -> tuple[Topic, ...]:
+    place = Locator(doc, issues)
+    topics: list[Topic] = []
+    for ti, t in enumerate(parsed.topics):
+        _check_id(place, t.id, ("topics", ti, "id"), "topic id")
+        if any(x.id == t.id for x in topics):
+            place.add(say("duplicate_id", what="topic id", value=t.id), ("topics", ti, "id"))
+        topics.append(Topic(t.id, t.title.strip()))
+    return tuple(topics)
+
+
+class NamedConditions:
+    """Every rule file's `definitions:`, parsed once each on first use, loops refused; records
+    which names the rules use."""
+
+    def __init__(self, files: list[tuple[Document, RuleFileDoc | None]], facts: dict[str, Fact],
+                 parameters: dict[str, Parameter], issues: list[Issue]):
+        self.facts, self.issues = facts, issues
+        self.parameters = {p.id: p.value for p in parameters.values()}
+        self.raw: dict[str, tuple[Locator, int, Any]] = {}
+        self.parsed: dict[str, Condition | None] = {}
+        self.visiting: list[str] = []
+        self.used: set[str] = set()
+        for doc, parsed in files:
+            if parsed is None:
+                continue
+            place = Locator(doc, issues)
+            for di, d in enumerate(parsed.definitions):
+                loc = ("definitions", di, "id")
+                _check_id(place, d.id, loc, "definition id")
+                if d.id in self.raw:
+                    other, other_index, _ = self.raw[d.id]
+                    first = line_at(other.doc.data, ("definitions", other_index))
+                    place.add(say("duplicate_id", what="definition id", value=d.id,
+                                  first=f" (first in {other.doc.path}:{first})"), loc)
+                    continue
+                if d.id in facts or d.id in parameters:
+                    place.add(say("name_taken", name=d.id, other="a fact" if d.id in facts else "a parameter",
+                                  what="named condition"), loc)
+                    continue
+                self.raw[d.id] = (place, di, d)
+
+    def names(self, written: list | None = None, for_rule: bool = False) -> Names:
+        resolve = self.resolve_for_rule if for_rule else self.resolve
+        return Names(tuple(self.raw), resolve, self.parameters, written)
+
+    def resolve_for_rule(self, name: str) -> tuple[Condition | None, str | None]:
+        self.used.add(name)
+        return self.resolve(name)
+
+    def resolve(self, name: str) -> tuple[Condition | None, str | None]:
+        if name in self.visiting:
+            return None, say("definitions_loop", chain=" -> ".join(self.visiting[self.visiting.index(name):] + [name]))
+        if name not in self.parsed:
+            self.visiting.append(name)
+            place, di, d = self.raw[name]
+            loc = ("definitions", di)
+
+            def report(message: str, path: tuple, point: str = "value") -> None:
+                place.add(message, loc + ("when",) + path, f"definition {name}", dotted(("when",) + path), point)
+
+            cond = parse_condition(d.when, self.facts, report, names=self.names())
+            if cond is not None and not can_ever_hold(cond, self.facts):
+                report(say("never_holds"), (), "key")
+                cond = None
+            self.visiting.pop()
+            self.parsed[name] = cond
+        return self.parsed[name], None
+
+    def definitions(self) -> dict[str, Definition]:
+        for name in self.raw:
+            self.resolve(name)
+        return {name: Definition(name, d.meaning.strip(), self.parsed[name], place.doc.path,
+                                 line_at(place.doc.data, ("definitions", di)) or 0)
+                for name, (place, di, d) in self.raw.items() if self.parsed.get(name) is not None}
+
+    def unused(self) -> list[Issue]:
+        found: list[Issue] = []
+        for name, (place, di, _) in self.raw.items():
+            if name not in self.used:
+                Locator(place.doc, found).add(say("definition_unused"), ("definitions", di, "id"),
+                                              f"definition {name}", None)
+        return found
+
+
+def _with_agreements(doc: Document, facts: dict[str, Fact], parameters: dict[str, Parameter],
+                     issues: list[Issue]) -> dict[str, Fact]:
+    """Each yes/no fact's `agrees_with`, parsed (facts and parameters only)."""
+    data = doc.data.get("facts") if isinstance(doc.data, dict) else None
+    place = Locator(doc, issues)
+    names = Names((), None, {p.id: p.value for p in parameters.values()})
+    updated = dict(facts)
+    for fi, item in enumerate(data or ()):
+        if not isinstance(item, dict) or item.get("agrees_with") is None or item.get("id") not in facts:
+            continue
+        fact = facts[item["id"]]
+        loc = ("facts", fi, "agrees_with")
+        if fact.type != "bool":
+            place.add(say("agrees_with_yes_no"), loc, point="key")
+            continue
+
+        def report(message: str, path: tuple, point: str = "value", _loc=loc) -> None:
+            place.add(message, _loc + path, point=point)
+
+        cond = parse_condition(item["agrees_with"], facts, report, names=names)
+        if cond is None:
+            continue
+        reads = condition_facts(cond)
+        if fact.id in reads:
+            place.add(say("agrees_with_itself"), loc, point="key")
+        elif any(facts[r].derived for r in reads):
+            place.add(say("agrees_with_derived", fact=next(r for r in reads if facts[r].derived)), loc, point="key")
+        else:
+            updated[fact.id] = replace(fact, agrees_with=cond)
+    return updated
+
+
+def _repeated_conditions(written: dict[str, tuple[Locator, tuple, list]], facts: dict[str, Fact]) -> list[Issue]:
+    """A condition of two or more tests written out in two or more rules: name it once. Only the
+    largest such condition is named, not each of its parts."""
+    occurrences: dict[Condition, list[tuple[str, tuple]]] = {}
+    for rule_id, (_, _, conditions) in written.items():
+        for cond, path in conditions:
+            if size(cond) >= 2:
+                occurrences.setdefault(cond, []).append((rule_id, path))
+    repeated = {c: places for c, places in occurrences.items() if len({r for r, _ in places}) >= 2}
+    inside = {(r, p) for places in repeated.values() for r, p in places}
+
+    def covered(rule_id: str, path: tuple) -> bool:
+        return any((rule_id, path[:n]) in inside for n in range(len(path)))
+
+    found: list[Issue] = []
+    for cond, places in repeated.items():
+        if all(covered(r, p) for r, p in places):
+            continue
+        (first_rule, first_path), *others = places
+        place, loc, _ = written[first_rule]
+        where = [f"rule {r} ({written[r][0].doc.path}:{line_at(written[r][0].doc.data, written[r][1] + ('when',) + p)})"
+                 for r, p in others]
+        Locator(place.doc, found).add(
+            say("condition_repeated", others=", ".join(where), words=facts_condition_words(facts, cond)),
+            loc + ("when",) + first_path, f"rule {first_rule}", dotted(("when",) + first_path), "key")
+    return found
+
+
+def _build_rules(files: list[tuple[Document, RuleFileDoc | None]], code: Code, facts: dict[str, Fact],
                  actions: dict[str, Action], facts_doc: Document,
-                 issues: list[Issue], generic: frozenset[int] = frozenset()) -> tuple[Rule, ...] | None:
+                 issues: list[Issue], generic: frozenset[int] = frozenset(),
+                 places: dict[str, tuple[Locator, tuple]] | None = None,
+                 named: NamedConditions | None = None,
+                 written: dict[str, tuple[Locator, tuple, list]] | None = None) -> tuple[Rule, ...] | None:
+    """The rules of every rule file; `places` (rule id -> its Locator and location) and `written`
+    (rule id -> the conditions as written, for the repeated-condition check) are filled in."""
     rules: list[Rule] = []
-    places: dict[str, tuple[Locator, tuple]] = {}
+    places = {} if places is None else places
+    written = {} if written is None else written
     start = len(issues)
     commitment_numbers = {c.number for c in code.commitments}
     purpose_numbers = {p.number for p in code.purposes}
     derived_ids = [f.id for f in facts.values() if f.derived]
-    for doc in docs:
-        parsed: RuleFileDoc | None = check_shape(doc, RuleFileDoc, issues)
+    for doc, parsed in files:
         if parsed is None:
             continue
         place = Locator(doc, issues)
@@ -673,89 +443,93 @@ def _build_rules(docs: tuple[Document, ...], code: Code, facts: dict[str, Fact],
             owner = f"rule {r.id}"
             before = len(issues)
 
-            def report(message: str, path: tuple, _loc=loc, _owner=owner, _place=place) -> None:
-                _place.add(message, _loc + ("when",) + path, _owner, _dotted(("when",) + path))
+            def report(message: str, path: tuple, point: str = "value", _loc=loc, _owner=owner,
+                       _place=place) -> None:
+                _place.add(message, _loc + ("when",) + path, _owner, dotted(("when",) + path), point)
 
             _check_id(place, r.id, loc + ("id",), "rule id", RULE_ID_PATTERN)
             if r.id in places:
                 other_place, other_loc = places[r.id]
                 first = line_at(other_place.doc.data, other_loc)
-                place.add(f"duplicate rule id '{r.id}' (first in {other_place.doc.path}:{first})",
+                place.add(say("duplicate_id", what="rule id", value=r.id,
+                              first=f" (first in {other_place.doc.path}:{first})"),
                           loc + ("id",), owner, "id")
             places.setdefault(r.id, (place, loc))
-            when = parse_condition(r.when, facts, report)
-            if when is not None and not can_ever_hold(when, facts):
-                report("this condition can never hold (its tests contradict each other)", ())
+            as_written: list = []
+            written.setdefault(r.id, (place, loc, as_written))
+            names = named.names(as_written, for_rule=True) if named is not None else Names(written=as_written)
+            when = parse_condition(r.when, facts, report, names=names)
+            too_large = when is not None and expansion_problem(when, facts)
+            if too_large:  # refused before anything expands it (can_ever_hold, the compiler)
+                report(too_large, (), "key")
+            elif when is not None and not can_ever_hold(when, facts):
+                report(say("never_holds"), (), "key")
             cites = []
             for ci, c in enumerate(r.cites):
                 cloc = loc + ("cites", ci)
                 if (c.commitment is None) == (c.purpose is None):
-                    place.add("a citation names exactly one of 'commitment' or 'purpose'", cloc, owner,
-                              _dotted(("cites", ci)))
+                    place.add(say("cite_one"), cloc, owner, dotted(("cites", ci)))
                 elif c.commitment is not None and c.commitment not in commitment_numbers:
-                    place.add(f"the Code has no commitment {c.commitment} (1-{COMMITMENT_COUNT})",
-                              cloc + ("commitment",), owner, _dotted(("cites", ci, "commitment")))
+                    place.add(say("no_commitment", number=c.commitment, count=COMMITMENT_COUNT),
+                              cloc + ("commitment",), owner, dotted(("cites", ci, "commitment")))
                 elif c.purpose is not None and c.purpose not in purpose_numbers:
-                    place.add(f"the Code has no purpose {c.purpose} (1-{PURPOSE_COUNT})",
-                              cloc + ("purpose",), owner, _dotted(("cites", ci, "purpose")))
+                    place.add(say("no_purpose", number=c.purpose, count=PURPOSE_COUNT),
+                              cloc + ("purpose",), owner, dotted(("cites", ci, "purpose")))
                 elif c.purpose is not None and c.role is not None:
-                    place.add("'role' is for commitments: a purpose is served, it does not govern",
-                              cloc + ("role",), owner, _dotted(("cites", ci, "role")))
+                    place.add(say("role_for_commitments"), cloc + ("role",), owner, dotted(("cites", ci, "role")))
                 else:
                     kind = "commitment" if c.commitment is not None else "purpose"
                     number = c.commitment if c.commitment is not None else c.purpose
                     if any(x.kind == kind and x.number == number for x in cites):
-                        place.add(f"{kind} {number} is cited twice", cloc, owner, _dotted(("cites", ci)))
+                        place.add(say("cited_twice", kind=kind, number=number), cloc, owner, dotted(("cites", ci)))
                     governs = kind == "commitment" and ((c.role == "governs") if c.role else number not in generic)
-                    cites.append(Citation(kind, number, c.why.strip(), governs))
+                    cites.append(Citation(kind, number, c.why.strip(), governs, fallback=c.role == "fallback"))
             refs = []
             for ai, a in enumerate(r.actions):
                 aloc = loc + ("actions", ai)
-                field = _dotted(("actions", ai, "id"))
+                field = dotted(("actions", ai, "id"))
                 if a.id not in actions:
-                    place.add(f"unknown action '{a.id}'{did_you_mean(a.id, actions)}", aloc + ("id",),
-                              owner, field)
+                    place.add(say("unknown_action", action=a.id, suggestion=suggestion(a.id, actions, synonyms=False)),
+                              aloc + ("id",), owner, field)
                     continue
                 if any(x.id == a.id for x in refs):
-                    place.add(f"action '{a.id}' is listed twice", aloc, owner, field)
+                    place.add(say("action_twice", action=a.id), aloc + ("id",), owner, field)
                 if actions[a.id].safety and a.urgency not in (None, "immediate"):
-                    place.add(f"'{a.id}' is a safety action and is always immediate: it must never be"
-                              f" delayed (remove 'urgency: {a.urgency}')", aloc + ("urgency",), owner,
-                              _dotted(("actions", ai, "urgency")))
+                    place.add(say("safety_delayed", action=a.id, urgency=a.urgency), aloc + ("urgency",), owner,
+                              dotted(("actions", ai, "urgency")))
                 refs.append(ActionRef(a.id, a.urgency, a.note.strip()))
             for xi, x in enumerate(r.replaces):
-                xloc, field = loc + ("replaces", xi), _dotted(("replaces", xi))
+                xloc, field = loc + ("replaces", xi), dotted(("replaces", xi))
                 if x not in actions:
-                    place.add(f"unknown action '{x}'{did_you_mean(x, actions)}", xloc, owner, field)
+                    place.add(say("unknown_action", action=x, suggestion=suggestion(x, actions, synonyms=False)),
+                              xloc, owner, field)
                 elif actions[x].safety:
-                    place.add(f"'{x}' is a safety action: no rule may take it out of a report", xloc, owner, field)
+                    place.add(say("replaces_safety", action=x), xloc, owner, field)
                 elif any(ref.id == x for ref in refs):
-                    place.add(f"the rule both recommends and replaces '{x}'", xloc, owner, field)
+                    place.add(say("recommends_and_replaces", action=x), xloc, owner, field)
             for di, d in enumerate(r.concludes):
                 if d not in facts or not facts[d].derived:
                     hint = (" (it is an input fact: only derived facts can be concluded)" if d in facts
-                            else did_you_mean(d, derived_ids))
-                    place.add(f"unknown derived fact '{d}'{hint}", loc + ("concludes", di), owner,
-                              _dotted(("concludes", di)))
+                            else suggestion(d, derived_ids, synonyms=False))
+                    place.add(say("unknown_derived", fact=d, hint=hint), loc + ("concludes", di), owner,
+                              dotted(("concludes", di)))
                 elif when is not None and d in condition_facts(when):
-                    place.add(f"a rule cannot conclude '{d}', which its own condition reads",
-                              loc + ("concludes", di), owner, _dotted(("concludes", di)))
+                    place.add(say("concludes_what_it_reads", fact=d), loc + ("concludes", di), owner,
+                              dotted(("concludes", di)))
             tensions = []
             for ti, t in enumerate(r.tensions):
                 tloc = loc + ("tensions", ti, "between")
                 a, b = t.between
                 bad = [n for n in (a, b) if n not in commitment_numbers]
                 if bad:
-                    place.add(f"the Code has no commitment {bad[0]} (1-{COMMITMENT_COUNT})", tloc, owner,
-                              _dotted(("tensions", ti, "between")))
+                    place.add(say("no_commitment", number=bad[0], count=COMMITMENT_COUNT), tloc, owner,
+                              dotted(("tensions", ti, "between")), "key")
                 elif a == b:
-                    place.add("a tension is between two different commitments", tloc, owner,
-                              _dotted(("tensions", ti, "between")))
+                    place.add(say("tension_same"), tloc, owner, dotted(("tensions", ti, "between")), "key")
                 else:
                     tensions.append(TensionSpec((min(a, b), max(a, b)), t.why.strip()))
             if not (r.cites or r.actions or r.concludes or r.tensions or r.questions or r.replaces):
-                place.add("the rule says nothing: give it cites, actions, concludes, tensions or questions",
-                          loc, owner, None)
+                place.add(say("says_nothing"), loc, owner, None, "key")
             if len(issues) == before and when is not None:
                 rules.append(Rule(
                     id=r.id, title=r.title.strip(), when=when, file=doc.path,
@@ -790,18 +564,17 @@ def _check_derived(rules: list[Rule], facts: dict[str, Fact], places: dict[str, 
             continue
         loc = ("derived", declared.index(fact.id)) if fact.id in declared else ("derived",)
         if fact.id not in concluded:
-            facts_place.add("no rule concludes it, so it could never be true", loc + ("id",),
+            facts_place.add(say("derived_never_concluded"), loc + ("id",),
                             f"derived fact {fact.id}", None)
         if fact.id not in read:
-            facts_place.add("no rule reads it: use it in a condition or remove it", loc + ("id",),
+            facts_place.add(say("derived_never_read"), loc + ("id",),
                             f"derived fact {fact.id}", None)
     try:
         derivation_layers(rules)
     except ValueError as exc:
         rule_id = str(exc)
         place, loc = places[rule_id]
-        place.add("derived facts loop: this rule depends, through other rules, on what it concludes",
-                  loc + ("concludes",), f"rule {rule_id}", "concludes")
+        place.add(say("derived_loop"), loc + ("concludes",), f"rule {rule_id}", "concludes", "key")
 
 
 # --- the whole ----------------------------------------------------------------------------------
@@ -813,49 +586,61 @@ def validate(raw: RawRuleBase) -> RuleBase:
     code = _build_code(raw.code, issues)
     facts_part = _build_facts(raw.facts, issues)
     actions = _build_actions(raw.actions, issues)
+    files = [(doc, check_shape(doc, RuleFileDoc, issues)) for doc in raw.rule_files]
     if code is None or facts_part is None or actions is None or ruleset is None:
-        # Rules cannot be checked against a vocabulary that is itself broken; still check shapes.
-        for doc in raw.rule_files:
-            check_shape(doc, RuleFileDoc, issues)
-        raise RuleBaseError(issues)
+        raise RuleBaseError(issues)  # rules cannot be checked against a vocabulary that is itself broken
     groups, facts = facts_part
+    parameters = _build_parameters(raw.ruleset, ruleset, facts, issues)
+    topics = _build_topics(raw.ruleset, ruleset, issues)
+    facts = _with_agreements(raw.facts, facts, parameters, issues)
+    named = NamedConditions(files, facts, parameters, issues)
+    definitions = named.definitions()
     known = {c.number for c in code.commitments}
     for i, number in enumerate(ruleset.generic_commitments):
         if number not in known:
-            issues.append(Issue(f"the Code has no commitment {number} (1-{COMMITMENT_COUNT})",
+            issues.append(Issue(say("no_commitment", number=number, count=COMMITMENT_COUNT),
                                 file=raw.ruleset.path, line=line_at(raw.ruleset.data, ("generic_commitments", i)),
                                 field=f"generic_commitments.{i}"))
     generic = frozenset(ruleset.generic_commitments)
-    rules = _build_rules(raw.rule_files, code, facts, actions, raw.facts, issues, generic)
+    places: dict[str, tuple[Locator, tuple]] = {}
+    written: dict[str, tuple[Locator, tuple, list]] = {}
+    rules = _build_rules(files, code, facts, actions, raw.facts, issues, generic, places, named, written)
     if rules is not None and not rules:
-        issues.append(Issue("no rules found: add at least one rule file (*.yaml) with a 'rules:' list",
+        issues.append(Issue(say("no_rules"),
                             file=str(raw.directory)))
     if issues or rules is None:
         raise RuleBaseError(issues)
+    warnings = named.unused() + _repeated_conditions(written, facts)
     rulebase = RuleBase(name=ruleset.name, version=ruleset.version, sha256=raw.sha256,
                         directory=str(raw.directory), code=code, groups=groups, facts=facts,
                         actions=actions, rules=rules, generic_commitments=tuple(sorted(generic)),
                         files=tuple(d.path for d in (raw.ruleset, raw.code, raw.facts, raw.actions,
-                                                     *raw.rule_files)))
-    return _with_checked_examples(rulebase)
+                                                     *raw.rule_files)),
+                        parameters=parameters, definitions=definitions, topics=topics, warnings=tuple(warnings))
+    return _with_checked_examples(rulebase, places)
 
 
-def _with_checked_examples(rulebase: RuleBase) -> RuleBase:
+def _with_checked_examples(rulebase: RuleBase, places: dict[str, tuple[Locator, tuple]]) -> RuleBase:
     """Check each rule's example facts against the vocabulary; store them normalised."""
     issues: list[Issue] = []
     rules = []
     for rule in rulebase.rules:
         checked: dict[str, list] = {"fires": [], "silent": []}
+        place, loc = places[rule.id]
         for kind in checked:
             for i, example in enumerate(getattr(rule, kind)):
+                where = f"examples.{kind}[{i}]"
                 try:
-                    checked[kind].append(check_facts(rulebase, example, rule.file, (f"examples.{kind}[{i}]",)).values)
+                    checked[kind].append(check_facts(rulebase, example, rule.file, (where,)).values)
                 except FactsError as exc:
-                    issues.extend(replace(x, owner=f"rule {rule.id}") for x in exc.issues)
+                    for x in exc.issues:
+                        fact_id = (x.field or "")[len(where) + 1:] if (x.field or "").startswith(where + ".") else ""
+                        at = loc + ("examples", kind, i) + ((fact_id,) if fact_id else ())
+                        issues.append(replace(x, owner=f"rule {rule.id}", excerpt=place.excerpt(at, x.line)))
         rules.append(replace(rule, fires=tuple(checked["fires"]), silent=tuple(checked["silent"])))
     if issues:
         raise RuleBaseError(issues)
     return replace(rulebase, rules=tuple(rules))
 
 
-__all__ = ["validate", "parse_condition", "can_ever_hold", "atom_holds", "fact_domain"]
+__all__ = ["validate", "alternatives_count", "expansion_problem"]

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, Issue
+from .inputs import read_text_file
 
 
 class LineDict(dict):
@@ -80,28 +81,43 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 
 MAX_TEXT_CHARS = 2_000_000  # far more than any rule file or scenario; a larger input is refused at once
 MAX_DEPTH = 40  # nesting deeper than any real document; deeper input would exhaust the recursion limit
+MAX_ITEMS = 10_000  # entries in one mapping or list; the largest real one has under 200
+MAX_NODES = 100_000  # keys, values and items in one document; the largest real file has about 2,500
 
 
 def _refuse_hostile_shapes(text: str, source: str) -> None:
     """Refuse, before anything is built, what real rules and scenarios never contain and what can
     freeze the program: aliases (a 600-byte "billion laughs" expands to gigabytes), nesting deeper
-    than MAX_DEPTH, and text larger than MAX_TEXT_CHARS. Reads only the parser's events."""
+    than MAX_DEPTH, more than MAX_ITEMS entries in one mapping or list (400,000 keys would mean
+    400,000 problems to word), more than MAX_NODES values in all, and text larger than
+    MAX_TEXT_CHARS. Reads only the parser's events."""
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(Issue(f"too large: {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}", file=source))
-    if "\0" in text:
-        raise InputError(Issue("contains a NUL character: not a text file", file=source))
-    depth = 0
-    for event in yaml.parse(text, Loader=_SAFE_BASE):
+    nul = text.find("\0")
+    if nul >= 0:
+        raise InputError(Issue("contains a NUL character: not a text file", file=source,
+                               line=text.count("\n", 0, nul) + 1))
+    counts: list[int] = []  # events seen directly inside each open collection
+    for nodes, event in enumerate(yaml.parse(text, Loader=_SAFE_BASE)):
+        if nodes > MAX_NODES:  # building 600,000 values would take seconds and hundreds of MB
+            raise InputError(Issue(f"more than {MAX_NODES:,} values in one file; the largest real one has"
+                                   " a few thousand", file=source, line=event.start_mark.line + 1))
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise InputError(Issue("YAML anchors and aliases (&name, *name) are not accepted; write the value out",
                                    file=source, line=event.start_mark.line + 1))
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            counts.pop()
+            continue
+        if counts:
+            counts[-1] += 1
+            if counts[-1] > 2 * MAX_ITEMS:  # a mapping's key and value are two events
+                raise InputError(Issue(f"more than {MAX_ITEMS:,} entries in one mapping or list", file=source,
+                                       line=event.start_mark.line + 1))
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
+            counts.append(0)
+            if len(counts) > MAX_DEPTH:
                 raise InputError(Issue(f"nested more than {MAX_DEPTH} levels deep", file=source,
                                        line=event.start_mark.line + 1))
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
 
 
 def parse_yaml(text: str, source: str) -> Any:
@@ -113,6 +129,8 @@ def parse_yaml(text: str, source: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "malformed YAML"
+        if "nesting depth" in problem:  # libyaml's own limit, met before ours in a long run of brackets
+            raise InputError(Issue(f"nested more than {MAX_DEPTH} levels deep", file=source, line=line)) from None
         raise InputError(Issue(f"malformed YAML: {problem}", file=source, line=line)) from None
     except yaml.YAMLError as exc:
         raise InputError(Issue(f"malformed YAML: {' '.join(str(exc).split())[:200]}", file=source)) from None
@@ -123,19 +141,10 @@ def parse_yaml(text: str, source: str) -> Any:
 
 
 def read_yaml(path: Path, shown_as: str | None = None) -> Any:
-    """Read a YAML file; a missing or unreadable file is an InputError naming it."""
+    """Read a YAML file (see inputs.py: never blocking, size checked first, strict UTF-8); any
+    problem is an InputError naming it."""
     source = shown_as or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(Issue("file not found", file=source)) from None
-    except IsADirectoryError:
-        raise InputError(Issue("is a folder, not a file", file=source)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(Issue(f"not UTF-8 text ({exc.reason})", file=source)) from None
-    except OSError as exc:
-        raise InputError(Issue(f"cannot be read ({exc.strerror})", file=source)) from None
-    return parse_yaml(text, source)
+    return parse_yaml(read_text_file(path, source), source)
 
 
 def line_at(node: Any, path: tuple) -> int | None:

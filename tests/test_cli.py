@@ -166,3 +166,17 @@ def test_the_app_command_passes_the_privacy_settings_to_streamlit():
 def test_the_app_command_refuses_a_bad_port_without_a_traceback():
     result = run("app", "--port", "0")
     assert result.returncode == 2 and "Traceback" not in result.stderr and "--port" in result.stderr
+
+
+def test_check_and_validate_excerpts_show_the_authors_yaml_with_a_caret(tmp_path):
+    bad = make_rules_dir(tmp_path, RULES + "  - id: r.bad\n    title: Bad\n    when: {fact: flag_a, equls: true}\n"
+                                          "    actions: [document]\n")
+    plain = run("validate", str(bad))
+    assert plain.returncode == 2 and len(plain.stderr.strip().splitlines()) == 1
+    for command in (["check", "--rules", str(bad)], ["validate", "--excerpts", str(bad)]):
+        result = run(*command)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        message, line, caret = result.stderr.rstrip("\n").splitlines()
+        assert message.startswith("error: rules/test.yaml:26: rule r.bad: when.equls: unknown key 'equls'")
+        assert line == "    26 |     when: {fact: flag_a, equls: true}"
+        assert caret == "       |                          ^^^^^"

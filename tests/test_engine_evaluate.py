@@ -170,9 +170,9 @@ def test_a_follow_up_contradicting_its_parent_is_refused(op_advisor):
     ({"kinds": ["k1", "k9"]}, "'k9' is not a value of 'kinds'"),
     ({"age": 200}, "'age' is at most 120, got 200"),
     ({"age": 3.5}, "'age' is a whole number, got 3.5"),
-    ({"age": True}, "'age' is a whole number, got True"),
+    ({"age": True}, "'age' is a whole number, got true"),
     ({"level_one": True}, "'level_one' is concluded by the rules and cannot be given"),
-    (["flag_a"], "facts must be a mapping of fact id to value, got list"),
+    (["flag_a"], "facts must be a mapping of fact id to value, got a list"),
 ])
 def test_bad_facts_are_refused_with_the_fact_named(op_advisor, facts, fragment):
     with pytest.raises(FactsError) as err:
@@ -312,3 +312,58 @@ def test_a_condition_that_expands_beyond_the_engine_envelope_is_refused_by_name(
         engine.load(make_rules_dir(tmp_path, rule))
     (line,) = err.value.lines()
     assert line.startswith("rules/test.yaml:") and "rule huge.rule: when:" in line and "split it" in line
+
+
+FALLBACK_RULES = CHAIN_RULES + """\
+  - id: r.unsure
+    title: unsure
+    when: {fact: colour, equals: red}
+    cites:
+      - {commitment: 15, role: fallback, why: Ask when unsure.}
+  - id: r.boundary
+    title: a boundary
+    when: flag_b
+    cites:
+      - {commitment: 8, why: The exploitation is the point.}
+"""
+
+
+@pytest.fixture(scope="module")
+def fallback_advisor(tmp_path_factory):
+    return engine.load(make_rules_dir(tmp_path_factory.mktemp("fallback"), FALLBACK_RULES))
+
+
+def test_a_fallback_citation_governs_only_where_nothing_else_does(fallback_advisor):
+    alone = fallback_advisor.evaluate({"colour": "red"}, explore=False)
+    assert [c.number for c in alone.governing] == [15]
+    beside = fallback_advisor.evaluate({"colour": "red", "flag_b": True}, explore=False)
+    assert [c.number for c in beside.governing] == [8]
+    assert [c.number for c in beside.also_relevant] == [15]
+    assert [c["role"] for c in beside.to_dict()["commitments"]] == ["governing", "also_relevant"]
+
+
+SUPPORTING_RULES = CHAIN_RULES + """\
+  - id: s.consult_now
+    title: the supervisor now
+    priority: 80
+    when: flag_b
+    actions:
+      - {id: consult_supervisor, urgency: immediate}
+      - document
+  - id: s.assess
+    title: assess, from a less specific rule
+    priority: 20
+    when: flag_b
+    actions: [assess_risk_directly, maintain_boundary]
+"""
+
+
+def test_a_supporting_step_made_immediate_keeps_its_rules_rank(tmp_path):
+    advisor = engine.load(make_rules_dir(tmp_path, SUPPORTING_RULES))
+    report = advisor.evaluate({"flag_b": True}, explore=False)
+    assert [(a.id, a.urgency) for a in report.actions] == [
+        ("consult_supervisor", "immediate"),   # supporting, but immediate: ranked by its rule
+        ("assess_risk_directly", "immediate"),
+        ("maintain_boundary", "soon"),
+        ("document", "routine"),               # supporting at its usual urgency: last
+    ]

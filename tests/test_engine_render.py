@@ -68,7 +68,16 @@ def test_markdown_escapes_text_it_did_not_write(report, advisor):
     first = md.splitlines()[0]
     assert "<script>" not in first and "\\<script\\>" in first
     assert "\\*X\\*" in first and "\\[link\\]" in first
-    assert "http\\://x" in first  # a URL typed by a person is shown as text, never a live link
+    assert "http:\u2060//x" in first  # a URL typed by a person is shown as text, never a live link
+
+
+def test_no_url_or_address_in_typed_text_can_become_a_link():
+    from engine.render import WORD_JOINER, unlinked
+
+    typed = "see https://evil.example/x, HTTP://a.example, www.evil.example, WWW.b.example or help@evil.example"
+    defused = unlinked(typed)
+    assert defused.replace(WORD_JOINER, "") == typed  # reads the same
+    assert "://" not in defused and "www." not in defused.lower() and "@" not in defused.replace(WORD_JOINER + "@", "")
 
 
 def test_json_is_the_report_dictionary(report):

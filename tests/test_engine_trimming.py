@@ -109,14 +109,15 @@ def test_what_else_to_find_out_gets_the_same_answer_with_and_without_the_memo(ad
         values = dict(scenario.facts.values)
         with_memo = advisor.evaluate(values).to_dict()["to_find_out"]
         fresh = engine.Advisor(advisor.rulebase)
-        fresh._run = lambda v, memo=None, _run=fresh._run: _run(v)  # every probe asks the engine afresh
+        # every probe asks the engine afresh: no memo, and every shard, not only those the answer touches
+        fresh._probe = lambda base, fact_id, value, memo, _run=fresh._run: _run({**values, fact_id: value})
         assert fresh.evaluate(values).to_dict()["to_find_out"] == with_memo, scenario.id
 
 
 def test_rule_names_are_read_from_engine_messages_without_decoding_the_fact():
-    from engine.compile import _rule_names
+    from engine.compile import rule_names
 
-    assert _rule_names('{"r3_0":{"m":{"t": "scenario", "sid": "s1", "a__true": 1}}}') == ["r3_0"]
+    assert rule_names('{"r3_0":{"m":{"t": "scenario", "sid": "s1", "a__true": 1}}}') == ["r3_0"]
     # Anything not in the one-rule shape is decoded in full, so nothing is misread.
-    assert _rule_names('{"r1_0":{"m":{"t": "scenario"}},"r2_0":{"m":{"t": "scenario"}}}') == ["r1_0", "r2_0"]
-    assert _rule_names('{"__every_scenario":{"m":{"t": "scenario"}}}') == ["__every_scenario"]
+    assert rule_names('{"r1_0":{"m":{"t": "scenario"}},"r2_0":{"m":{"t": "scenario"}}}') == ["r1_0", "r2_0"]
+    assert rule_names('{"__every_scenario":{"m":{"t": "scenario"}}}') == ["__every_scenario"]

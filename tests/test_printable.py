@@ -6,7 +6,7 @@ import zlib
 
 import pytest
 
-from engine.printable import FONT_DIR, to_pdf
+from engine.printable import FONT_DIR, MARKER, to_pdf
 
 
 def pdf_text(data: bytes) -> str:
@@ -154,3 +154,93 @@ def test_long_reports_break_across_pages(advisor, rulebase):
 def test_the_font_is_bundled_in_the_repository():
     assert (FONT_DIR / "DejaVuSans.ttf").is_file() and (FONT_DIR / "DejaVuSans-Bold.ttf").is_file()
     assert (FONT_DIR / "LICENSE.txt").is_file()
+
+
+@pytest.fixture()
+def every_log_record():
+    """Every log record created anywhere in the process, whatever handlers and levels say."""
+    import logging
+
+    created: list[logging.LogRecord] = []
+    factory = logging.getLogRecordFactory()
+
+    def recording(*args, **kwargs):
+        record = factory(*args, **kwargs)
+        created.append(record)
+        return record
+
+    logging.setLogRecordFactory(recording)
+    root_level = logging.getLogger().level
+    logging.getLogger().setLevel(logging.DEBUG)
+    try:
+        yield created
+    finally:
+        logging.setLogRecordFactory(factory)
+        logging.getLogger().setLevel(root_level)
+
+
+TYPED = "Visit at 田中 with 🧒"
+SECRETS = ("田", "中", "🧒", "\\u7530", "\\U0001f9d2", "7530", "1f9d2", "1F9D2")
+
+
+def test_fpdf_on_its_own_would_log_what_the_person_typed(every_log_record):
+    """The hazard is real: fpdf2 logs each character its font lacks, quoted."""
+    from fpdf import FPDF
+    import logging
+
+    logging.getLogger("fpdf").setLevel(logging.NOTSET)
+    try:
+        pdf = FPDF()
+        pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        pdf.add_page()
+        pdf.set_font("DejaVu", "", 10)
+        pdf.cell(0, 5, TYPED)
+        pdf.output()
+    finally:
+        logging.getLogger("fpdf").setLevel(logging.CRITICAL + 1)
+    assert any("田" in r.getMessage() for r in every_log_record)
+
+
+def test_a_title_the_font_cannot_print_leaves_no_trace_in_any_log(secret_abuse_report, rulebase, every_log_record):
+    data = to_pdf(secret_abuse_report, rulebase, title=TYPED)
+    messages = [r.getMessage() for r in every_log_record]
+    assert not [m for m in messages if any(s in m for s in SECRETS)], messages
+    text = flat(pdf_text(data))
+    assert f"Visit at {MARKER}{MARKER} with {MARKER}" in text  # a visible marker where each was
+    assert f"3 characters of this report could not be printed with the bundled font and are shown as {MARKER}" in text
+    assert "the Markdown and JSON downloads keep every character as written" in text
+
+
+def test_every_script_the_font_has_prints_exactly(secret_abuse_report, rulebase):
+    title = "Ελληνικά, Русский, Հայերեն, עברית, ქართული – ½ €"
+    text = flat(pdf_text(to_pdf(secret_abuse_report, rulebase, title=title)))
+    assert title in text and MARKER not in text and "could not be printed" not in text
+
+
+def test_fonts_are_parsed_once_per_process(secret_abuse_report, rulebase, monkeypatch):
+    from fpdf import fonts
+
+    to_pdf(secret_abuse_report, rulebase)
+    to_pdf(secret_abuse_report, rulebase, title="Ελληνικά")  # both cuts of the font now parsed
+    parsed = []
+    real = fonts.TTFFont.__init__
+    monkeypatch.setattr(fonts.TTFFont, "__init__", lambda self, *a, **k: parsed.append(a) or real(self, *a, **k))
+    for title in (None, "Ελληνικά", "A title"):
+        assert to_pdf(secret_abuse_report, rulebase, title=title).startswith(b"%PDF-")
+    assert parsed == []
+
+
+def test_pdfs_made_at_once_on_many_threads_are_each_whole(secret_abuse_report, rulebase):
+    from concurrent.futures import ThreadPoolExecutor
+
+    titles = [f"Report {i} – Ελληνικά" if i % 2 else f"Report {i}" for i in range(8)]
+    with ThreadPoolExecutor(4) as pool:
+        documents = list(pool.map(lambda t: to_pdf(secret_abuse_report, rulebase, title=t), titles))
+    for title, data in zip(titles, documents):
+        assert title in flat(pdf_text(data))
+
+
+def test_long_words_and_line_breaks_wrap_inside_the_page(secret_abuse_report, rulebase):
+    title = "A" * 300 + " and\nthen " + "b" * 20
+    text = pdf_text(to_pdf(secret_abuse_report, rulebase, title=title))
+    assert "".join(text.split())[:300] == "A" * 300

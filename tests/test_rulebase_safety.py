@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 from engine.facts import fact_applies
 from engine.model import RuleBase
 from engine.report import Report
+from tests.support.factgen import agreeing
 
 SAFETY_ACTIONS = ("emergency_response", "report_to_authorities", "duty_to_warn")
 
@@ -59,9 +60,7 @@ def fact_sets(draw: Callable, rulebase: RuleBase) -> dict[str, Any]:
             low = fact.minimum if fact.minimum is not None else 0
             high = fact.maximum if fact.maximum is not None else 120
             facts[fact.id] = draw(st.integers(low, high))
-    if "individual_age" in facts and "individual_is_minor" in facts:
-        facts["individual_is_minor"] = facts["individual_age"] < 18
-    return facts
+    return agreeing(rulebase, facts)
 
 
 def _without(facts: dict[str, Any], *fact_ids: str) -> dict[str, Any]:

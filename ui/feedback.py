@@ -66,7 +66,7 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
@@ -76,13 +76,13 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 def judgements_csv(feedback: Iterable[Feedback], rulebase: RuleBase) -> str:
     """One row per judgement."""
-    return _csv(["consultation", "action", "action_label", "judgement", "reason", "rules", "by", "when"], (
-        (f.consultation_id, f.action_id, action_label(rulebase, f.action_id), f.judgement, f.reason,
+    return csv_text(["consultation", "action", "action_label", "judgement", "reason", "rules", "by", "when"], (
+        (f.consultation_id or "", f.action_id, action_label(rulebase, f.action_id), f.judgement, f.reason,
          " ".join(f.rules), f.author, when(f.updated_at)) for f in feedback))
 
 
 def rules_csv(summary: Iterable[RuleFeedback]) -> str:
     """One row per rule: how often its advice was judged, and judged not applicable, and why."""
-    return _csv(["rule", "title", "judged", "not_applicable", "share_not_applicable", "reasons"], (
+    return csv_text(["rule", "title", "judged", "not_applicable", "share_not_applicable", "reasons"], (
         (r.rule, r.title, r.judged, r.not_applicable, f"{r.share:.2f}",
          " | ".join(f"{action}: {reason}" for action, reason in r.reasons)) for r in summary))

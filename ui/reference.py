@@ -71,7 +71,7 @@ def build_entries(rulebase: RuleBase, library: ScenarioLibrary) -> tuple[Entry, 
     for scenario in library.scenarios:
         numbers = scenario_commitments(scenario)
         entries.append(_entry(
-            "scenario", scenario.id, scenario.title, topic_words(scenario.topic),
+            "scenario", scenario.id, scenario.title, topic_words(scenario.topic, rulebase),
             (" ".join(scenario.narrative.split()),
              f"{scenario.level.capitalize()} level; commitments "
              + (", ".join(f"{n}. {code.commitment(n).title}" for n in numbers) or "none")

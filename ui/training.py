@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from engine import Advisor
+from engine import Advisor, InputError, Issue
+from engine.errors import one_line
+from engine.inputs import decode_text, read_file_bytes, yaml_files
 from engine.paths import DEFAULT_SCENARIOS_DIR
 from engine.scenarios import (
-    LEVELS, TOPICS, Scenario, ScenarioResult, collect_scenarios, parse_scenario, run_scenario,
+    LEVELS, Scenario, ScenarioResult, collect_scenarios, parse_scenario, run_scenario,
 )
+from engine.model import RuleBase
 from engine.yamlio import parse_yaml
 
 SCENARIOS_DIR = DEFAULT_SCENARIOS_DIR  # the checkout's scenarios/, or the installed copy
@@ -35,8 +38,16 @@ class ScenarioLibrary:
 
 def folder_fingerprint(directory: Path = SCENARIOS_DIR) -> str:
     digest = hashlib.sha256()
-    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else ():
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    try:
+        paths = yaml_files(directory, "scenarios folder") if directory.is_dir() else []
+    except InputError:
+        paths = []
+    for path in paths:
+        try:  # read like any input: a named pipe left in the folder must not freeze the app
+            data = read_file_bytes(path)
+        except InputError as exc:
+            data = str(exc).encode("utf-8", "replace")  # load_library reports it; the key still changes
+        digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 
@@ -46,9 +57,19 @@ def load_library(advisor: Advisor, directory: Path = SCENARIOS_DIR) -> ScenarioL
     return ScenarioLibrary(results, tuple(str(issue) for issue in issues))
 
 
-def parse_uploaded(advisor: Advisor, text: str, name: str) -> Scenario:
-    """A trainer's own scenario file; raises InputError listing every problem (file, line, field)."""
-    return parse_scenario(parse_yaml(text, name), name, advisor.rulebase)
+MAX_PROBLEMS_SHOWN = 30  # a hostile file's 10,000 problems are summed up, not listed
+MAX_UPLOAD_BYTES = 1024 * 1024  # the uploader's own limit, 1 MB as Streamlit counts it (server.maxUploadSize)
+
+
+def parse_uploaded(advisor: Advisor, data: bytes | str, name: str) -> Scenario:
+    """A trainer's own scenario file; raises InputError listing every problem (file, line, field).
+    The bytes are checked like any file (size, strict UTF-8, NUL) before YAML sees them."""
+    name = one_line(name, 120)
+    if isinstance(data, bytes):
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise InputError(Issue(f"too large: {len(data):,} bytes; the limit is {MAX_UPLOAD_BYTES:,}", file=name))
+        data = decode_text(data, name)
+    return parse_scenario(parse_yaml(data, name), name, advisor.rulebase, text=data)
 
 
 def scenario_commitments(scenario: Scenario) -> tuple[int, ...]:
@@ -68,9 +89,15 @@ def filter_scenarios(scenarios: Iterable[Scenario], topics: Iterable[str] = (), 
             and (not commitments or commitments & set(scenario_commitments(s)))]
 
 
-def topic_words(topic: str) -> str:
-    return topic.replace("_", " ").capitalize()
+def topic_order(rulebase: RuleBase) -> list[str]:
+    """The topics in the order the rules declare them (ruleset.yaml `topics:`)."""
+    return [t.id for t in rulebase.topics]
 
 
-__all__ = ["LEVELS", "SCENARIOS_DIR", "ScenarioLibrary", "TOPICS", "filter_scenarios", "folder_fingerprint",
-           "load_library", "parse_uploaded", "scenario_commitments", "topic_words"]
+def topic_words(topic: str, rulebase: RuleBase) -> str:
+    """A topic's title as the rules give it."""
+    return next((t.title for t in rulebase.topics if t.id == topic), topic.replace("_", " ").capitalize())
+
+
+__all__ = ["LEVELS", "SCENARIOS_DIR", "ScenarioLibrary", "filter_scenarios", "folder_fingerprint",
+           "load_library", "parse_uploaded", "scenario_commitments", "topic_order", "topic_words"]

@@ -13,14 +13,16 @@ import streamlit as st
 import engine
 from engine.model import URGENCIES, Fact, RuleBase
 from engine.present import SAFETY_NOTE, Entry, Outline, Section, outline, what_if_groups
+from engine.render import unlinked
 from engine.report import Report, ReportDiff
 from engine.whatif import WhatIf
 from engine.words import URGENCY_WORDS
 
-from . import intake
+from . import access, intake
 from .exports import exports, record_exports
 from .privacy import ADVICE, identifying_details
 from .storage import StorageError, Store, configured_url
+from .storage.store import BoundStore
 from .storage.location import shown
 from .storage.retention import retention_days
 from .reference import Entry, build_entries
@@ -35,21 +37,11 @@ LEVELS = {
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=\"'^&%@])")
 
 
-_NO_AUTOLINK = (  # Streamlit links web and e-mail addresses found in text even when escaped
-    (re.compile(r"\\:(?=//)"), "\\:\u2060"),  # https:⁠// (a word joiner: invisible, not read out)
-    (re.compile(r"(www)(?=\\\.)", re.IGNORECASE), "\\1\u2060"),  # www⁠.example
-    (re.compile(r"\\@"), "\\@\u2060"),  # name@⁠example.org
-)
-
-
 def md(text: Any) -> str:
     """Text shown exactly as written: every character Markdown (or Streamlit's extensions such as
-    :red[...] and $math$) could read as markup is escaped, and a web or e-mail address stays text,
-    not a live link. Use it for anything a person typed."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
-    for pattern, replacement in _NO_AUTOLINK:
-        escaped = pattern.sub(replacement, escaped)
-    return escaped.replace("\n", "  \n")
+    :red[...] and $math$) could read as markup is escaped, and no URL or address becomes a link
+    (engine.render.unlinked). Use it for anything a person typed."""
+    return _MD_SPECIAL.sub(r"\\\1", unlinked(str(text))).replace("\n", "  \n")
 
 
 _LABEL_MARKUP = re.compile(r"([\\`*_\[\]<>#|~$])")
@@ -123,19 +115,19 @@ def open_exercise(scenario_id: str) -> None:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Opening the consultations database…")
-def _store(url: str, keep_days: int | None) -> Store:
-    return Store(url, retention_days=keep_days)
+def _store(url: str, keep_days: int | None, signed_in: bool = False) -> Store:
+    return Store(url, retention_days=keep_days, signed_in=signed_in)
 
 
-def store(stop: bool = True) -> Store | None:
+def store(stop: bool = True) -> BoundStore | None:
     """The consultations database (DATABASE_URL, $NACM_ETHICS_DB or the user's data folder, read at
-    each run), migrated on first use. If it cannot be opened, the page says why and stops (or, with
-    stop=False, goes on without it: None)."""
+    each run), migrated on first use, with every call made for the person using the app (ui/access.py).
+    If it cannot be opened, the page says why and stops (or, with stop=False, goes on without it: None)."""
     try:
         url = configured_url()
-        opened = _store(url.render_as_string(hide_password=False), retention_days())
+        opened = _store(url.render_as_string(hide_password=False), retention_days(), access.shared())
         opened.apply_retention()  # at most once an hour
-        return opened
+        return opened.bound(access.viewer())  # every call made for whoever uses this session
     except StorageError as exc:
         st.error(f"Saved consultations are not available: {md(exc)}. Nothing can be saved or reviewed "
                  "until this is fixed; the advice itself still works.", icon=":material/database:")
@@ -475,7 +467,11 @@ YOU_KEY = "you.name"  # one name or role for the whole session, on every page th
 
 def who_are_you(label: str = "Your name or role") -> str:
     """Who is saving or writing: a name or a role, asked once and kept for the session. It is not a
-    sign-in: it says who wrote what, and lets a person change only their own notes."""
+    sign-in: it says who wrote what, and lets a person change only their own notes. Where people
+    sign in (ui/access.py), it is who signed in, and nothing is asked."""
+    signed = access.signature()
+    if signed is not None:
+        return signed
     key = restore(YOU_KEY, "")
     value = bounded_text(label, key, 80, placeholder="for example “J. Rivera” or “supervisor”",
                          help="Shown with what you save and write, so that others know who wrote it.")

@@ -24,6 +24,7 @@ import yaml
 from playwright.sync_api import sync_playwright
 
 import engine
+from tests.support.axe import serious_violations
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -32,8 +33,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WIDE, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
 TIMEOUT_MS = 30_000
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-SERIOUS = ("serious", "critical")
 
 if not Path(CHROMIUM).exists():
     message = f"{CHROMIUM} is missing (apt-get install chromium); .ci/run installs it"
@@ -229,9 +228,18 @@ def test_an_exercise_is_scored_in_the_browser(browser, app_url, tmp_path):
         page.keyboard.type(option)
         page.get_by_role("option", name=option, exact=True).click()
         page.keyboard.press("Escape")
+    # The trainee marks how urgent each chosen action is.
+    page.get_by_role("radiogroup", name=f"How urgent: {REPORT.label}").get_by_text("Now", exact=True).click()
+    page.get_by_role("radiogroup", name=f"How urgent: {RB.actions['transfer_case'].label}").get_by_text(
+        "Soon", exact=True).click()
     page.get_by_role("button", name="Submit my answer").click()
     page.get_by_text("Your result").wait_for()
-    assert page.get_by_test_id("stMetricValue").inner_text().strip() == "1 / 3"  # 2 right, 1 extra
+    metric_values = page.get_by_test_id("stMetricValue")
+    metric_values.nth(2).wait_for()
+    values = [v.strip() for v in metric_values.all_inner_texts()]
+    assert values == ["2 of 3", "1", "1 of 1"]  # 2 of 3 expected, 1 extra, the report's urgency right
+    assert page.get_by_text("2 of 3 expected, 1 extra (defensible?)", exact=False).first.is_visible()
+    assert page.get_by_text("Points: 3 of 5.").is_visible()
     must_not = page.get_by_role("alert").filter(has_text="Must not:").first
     assert RB.actions["transfer_case"].label in must_not.inner_text()
     page.get_by_text("Your result").evaluate("e => e.scrollIntoView({block: 'start'})")
@@ -270,7 +278,7 @@ def test_the_emergency_line_is_on_first_paint_and_danger_shows_the_call_at_once(
     choose_area(page, danger.group)
     pick(page, danger.question, "Yes")
     page.get_by_role("heading", name="Act now").wait_for()  # no button pressed
-    assert page.get_by_text(RB.actions["emergency_response"].label).first.is_visible()
+    page.get_by_text(RB.actions["emergency_response"].label).first.wait_for()  # visible, once drawn (under load, a moment after the heading)
     assert page.get_by_role("button", name="See the advice").count() == 1  # still not pressed
     page.context.close()
 
@@ -427,8 +435,10 @@ def test_adding_editing_and_deleting_a_note_stays_on_the_notes_tab(browser, app_
     page.get_by_role("textbox", name="Your note", exact=True).fill("Second wording.")
     page.get_by_role("button", name="Save the edit").click()
     page.get_by_text("Your note was changed", exact=False).wait_for()
+    settle(page)
     assert selected_tab(page) == "Notes (1)"
-    assert page.get_by_role("paragraph").filter(has_text="Second wording.").first.is_visible()
+    settle(page)
+    page.get_by_test_id("stMarkdownContainer").filter(has_text="Second wording.").first.wait_for()
 
     page.get_by_text("Edit or delete your note").click()
     page.get_by_text("Delete it for good").click()
@@ -472,21 +482,6 @@ def test_a_what_if_with_two_changed_facts_explains_each_change_beside_the_form(b
 
 
 # --- accessibility ------------------------------------------------------------------------------
-
-AXE_RUN = """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + ": " + n.failureSummary.replace(/\\s+/g, " "))}))"""
-
-
-def serious_violations(page, where: str) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now, one line each."""
-    page.wait_for_timeout(800)  # let the last rerun settle
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    found = page.evaluate(AXE_RUN)
-    return [f"{where}: {v['id']} ({v['impact']}) {v['help']}: {'; '.join(v['nodes'])}"
-            for v in found if v["impact"] in SERIOUS]
-
 
 def open_some(page, count: int) -> None:
     """Open the first few folded sections, so that what they hold is audited too."""
@@ -546,7 +541,7 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(browser, app_
         problems += serious_violations(page, f"Review, {name}")
 
     for path, title in [("feedback", "Advice feedback"), ("library", "Library"), ("train", "Train"),
-                        ("about", "About")]:
+                        ("classes", "Class sessions"), ("join", "Join a class"), ("about", "About")]:
         page.goto(f"{app_url}/{path}")
         page.get_by_role("heading", name=title, exact=True).wait_for()
         open_some(page, 3)

@@ -8,7 +8,7 @@ import yaml
 
 import engine
 from engine.compile import MAX_TERMS_PER_RULE, condition_terms
-from engine.validate import can_ever_hold, parse_condition
+from engine.conditions import can_ever_hold, parse_condition
 from tests.support.minirules import make_rules_dir
 
 N_BOOL, N_ENUM, N_LIST, N_INT, N_DERIVED = 20, 8, 6, 3, 12
@@ -65,6 +65,9 @@ def _condition(rng: random.Random, depth: int, max_derived: int) -> object:
     return {key: [_condition(rng, depth - 1, max_derived) for _ in range(rng.randint(2, 3))]}
 
 
+RULES_PER_FILE = 250
+
+
 def generate(tmp: Path, n_rules: int, seed: int = 7) -> Path:
     """Write a rules folder with n_rules generated rules; every condition can hold, every derived
     fact is concluded and read, and concluding never loops (d_i is concluded only by rules that
@@ -88,7 +91,7 @@ def generate(tmp: Path, n_rules: int, seed: int = 7) -> Path:
         max_derived = target if target is not None else N_DERIVED
         when = _condition(rng, 3, max_derived)
         problems: list[str] = []
-        parsed = parse_condition(when, facts, lambda message, path: problems.append(message))
+        parsed = parse_condition(when, facts, lambda message, *where: problems.append(message))
         if problems or parsed is None or not can_ever_hold(parsed, facts):
             continue
         if len(condition_terms(parsed, facts, limit=MAX_TERMS_PER_RULE)) > MAX_TERMS_PER_RULE // 4:
@@ -106,5 +109,9 @@ def generate(tmp: Path, n_rules: int, seed: int = 7) -> Path:
         rules.append(rule)
     readers = [{"id": f"gen.read{i}", "title": "reader", "when": f"d{i}", "actions": ["document"]}
                for i in range(N_DERIVED)]
-    (folder / "seed.yaml").write_text(yaml.safe_dump({"rules": rules + readers}, sort_keys=False))
+    everything = rules + readers
+    (folder / "seed.yaml").unlink()
+    for start in range(0, len(everything), RULES_PER_FILE):  # files of a real size, as authors write them
+        chunk = everything[start:start + RULES_PER_FILE]
+        (folder / f"gen{start // RULES_PER_FILE:03d}.yaml").write_text(yaml.safe_dump({"rules": chunk}, sort_keys=False))
     return folder

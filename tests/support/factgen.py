@@ -4,8 +4,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from engine.conditions import holds
 from engine.facts import fact_applies
-from engine.model import RuleBase
+from engine.model import RuleBase, condition_facts
 
 
 def random_facts(rulebase: RuleBase, rng: random.Random, density: float = 0.3) -> dict[str, Any]:
@@ -25,6 +26,15 @@ def random_facts(rulebase: RuleBase, rng: random.Random, density: float = 0.3) -
             low = fact.minimum if fact.minimum is not None else 0
             high = fact.maximum if fact.maximum is not None else 100
             facts[fact.id] = rng.randint(low, high)
-    if isinstance(facts.get("individual_age"), int) and "individual_is_minor" in facts:
-        facts["individual_is_minor"] = facts["individual_age"] < 18  # the intake refuses a contradiction
+    return agreeing(rulebase, facts)
+
+
+def agreeing(rulebase: RuleBase, facts: dict[str, Any]) -> dict[str, Any]:
+    """The facts with every yes/no answer that has an `agrees_with` condition made to agree with
+    it (an "under 18" answer with the age, by the age of majority): the intake refuses a
+    contradiction, so a generated fact set must not hold one."""
+    for fact in rulebase.input_facts:
+        if fact.agrees_with is not None and fact.id in facts and \
+                all(facts.get(f) is not None for f in condition_facts(fact.agrees_with)):
+            facts[fact.id] = holds(fact.agrees_with, facts)
     return facts

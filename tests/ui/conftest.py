@@ -39,8 +39,8 @@ def library(advisor):
 
 
 def unescape(text: str) -> str:
-    """Markdown as a person reads it: escapes undone, and the invisible word joiners that keep a typed
-    web address from becoming a link taken out."""
+    """The text as a reader sees it: Markdown escapes undone, and the invisible word joiner that
+    keeps a URL from becoming a link (widgets.md) taken out."""
     return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 

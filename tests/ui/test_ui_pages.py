@@ -7,7 +7,8 @@ import engine
 
 from conftest import unescape
 
-PAGES = ["views/consult.py", "views/whatif.py", "views/review.py", "views/feedback.py", "views/train.py", "views/library.py",
+PAGES = ["views/consult.py", "views/whatif.py", "views/review.py", "views/feedback.py", "views/train.py",
+         "views/classes.py", "views/join.py", "views/library.py",
          "views/about.py"]
 
 

@@ -34,11 +34,19 @@ def upload(app, data, name="mine.yaml"):
 
 
 def submit(app, sid, commitments, actions):
-    app.multiselect(key=f"train.c.{sid}").set_value(commitments)
-    app.multiselect(key=f"train.a.{sid}").set_value(actions)
+    """Answer as a trainee: commitments, actions, then (a mapping) the urgency of each action."""
+    app.multiselect(key=f"train.{sid}.c").set_value(commitments)
+    app.multiselect(key=f"train.{sid}.a").set_value(list(actions)).run()
+    if isinstance(actions, dict):
+        for action_id, urgency in actions.items():
+            app.radio(key=f"train.{sid}.u.{action_id}").set_value(urgency)
     app.button(key="train.submit").click().run()
     assert not app.exception, [e.value for e in app.exception]
     return app
+
+
+def metrics(app) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
 
 
 def listed(app, heading: str) -> str:
@@ -52,8 +60,10 @@ def own(advisor):
 
 def test_a_perfect_answer(app, advisor, rulebase, own):
     upload(app, OWN)
-    submit(app, "own.own-bruise", [19], ["report_to_authorities", "consult_supervisor", "document"])
-    assert app.metric[0].value == "4 / 4"
+    submit(app, "own.own-bruise", [19], {"report_to_authorities": "immediate", "consult_supervisor": "soon",
+                                          "document": "routine"})
+    assert metrics(app) == {"Expected items you named": "4 of 4", "Extra (defensible?)": "0", "Urgency right": "3 of 3"}
+    assert any(unescape(c.value) == "Points: 7 of 7." for c in app.caption)
     assert any(unescape(s.value).startswith("Perfect") for s in app.success)
     assert "None." in listed(app, "Missed") and "None." in listed(app, "Extra")
     assert rulebase.actions["report_to_authorities"].label in listed(app, "Right")
@@ -61,9 +71,13 @@ def test_a_perfect_answer(app, advisor, rulebase, own):
 
 def test_a_partial_answer(app, advisor, rulebase, own):
     upload(app, OWN)
-    submit(app, "own.own-bruise", [19, 7], ["report_to_authorities"])
-    expected = score_exercise(own, rulebase, [19, 7], ["report_to_authorities"])
-    assert app.metric[0].value == f"{expected.score} / {expected.possible}"
+    submit(app, "own.own-bruise", [19, 7], {"report_to_authorities": "soon"})
+    expected = score_exercise(own, rulebase, [19, 7], {"report_to_authorities": "soon"})
+    assert any(unescape(c.value) == f"Points: {expected.score} of {expected.possible}." for c in app.caption)
+    assert metrics(app)["Expected items you named"] == "2 of 4" and metrics(app)["Extra (defensible?)"] == "1"
+    assert metrics(app)["Urgency right"] == "0 of 1"
+    assert any("2 of 4 expected, 1 extra (defensible?)" in unescape(m.value) for m in app.markdown)
+    assert any("is expected now; you marked it soon" in unescape(m.value) for m in app.markdown)
     missed = listed(app, "Missed")
     assert rulebase.actions["consult_supervisor"].label in missed and rulebase.actions["document"].label in missed
     assert f"7. {rulebase.code.commitment(7).title}" in listed(app, "Extra")
@@ -73,21 +87,35 @@ def test_a_partial_answer(app, advisor, rulebase, own):
 def test_a_wrong_answer_with_a_must_not_action(app, advisor, rulebase, own):
     upload(app, OWN)
     submit(app, "own.own-bruise", [7], ["transfer_case"])
-    assert app.metric[0].value == "0 / 4"
+    assert metrics(app)["Expected items you named"] == "0 of 4"
     must_not = next(unescape(e.value) for e in app.error if "Must not" in e.value)
     assert rulebase.actions["transfer_case"].label in must_not
     assert any(unescape(e.value).startswith("Not passed") for e in app.error)
 
 
-def test_after_the_answer_come_the_reasoning_the_questions_and_the_facilitators_notes(app, advisor):
+def test_after_the_answer_come_the_reasoning_and_the_questions_but_never_the_facilitators_notes(app, advisor):
     upload(app, OWN)
+    assert not any("Commitment 19" in m.value or "(must be named)" in m.value for m in app.markdown)
     submit(app, "own.own-bruise", [19], ["report_to_authorities"])
     reasoning = next(e for e in app.expander if e.label == "The engine's reasoning")
     assert any("Commitment 19" in m.value for m in reasoning.markdown)
     assert any("Who must make the report?" in unescape(m.value) for m in app.markdown)
     assert not any("who in the room" in unescape(m.value) for m in app.markdown)
-    app.toggle(key="train.facilitator").set_value(True).run()
-    assert any(unescape(m.value) == OWN["facilitator_notes"] for m in app.markdown)
+    assert not app.toggle and not any("expected answer" in m.value for m in app.markdown)
+
+
+def test_the_facilitator_reads_the_notes_and_the_expected_answer_before_the_exercise(app, rulebase):
+    upload(app, OWN)
+    app.button(key="train.facilitate").click().run()
+    text = unescape("\n".join(m.value for m in app.markdown))
+    assert OWN["facilitator_notes"] in text and "Who must make the report?" in text
+    assert f"Commitment 19: {rulebase.code.commitment(19).title} (must be named)" in text
+    assert f"{rulebase.actions['report_to_authorities'].label}: now" in text
+    assert f"Never: {rulebase.actions['transfer_case'].label}" in text
+    assert not any(k.key and k.key.startswith("train.own.") for k in app.multiselect)  # no answer form here
+    app.button(key="train.leave_facilitator").click().run()
+    assert app.multiselect(key="train.own.own-bruise.c") is not None
+    assert OWN["facilitator_notes"] not in unescape("\n".join(m.value for m in app.markdown))
 
 
 def test_a_wrong_file_lists_every_problem_with_its_line(app):
@@ -125,5 +153,5 @@ def test_a_library_exercise_scores_the_engines_own_answer_as_perfect(app, adviso
     scenario = result.scenario
     app.switch_page("views/train.py").run()
     app.selectbox(key="train.pick").set_value(scenario.id).run()
-    submit(app, scenario.id, list(scenario.expected.must_commitments), [a for a, _ in scenario.expected.actions])
-    assert app.metric[0].value.split(" / ")[0] == app.metric[0].value.split(" / ")[1]
+    submit(app, scenario.id, list(scenario.expected.must_commitments), dict(scenario.expected.actions))
+    assert any(unescape(s.value).startswith("Perfect") for s in app.success)

@@ -8,7 +8,11 @@
 from __future__ import annotations
 
 from .location import ENV_VAR, URL_VAR, StorageError, configured_url, default_db_path, normalise
-from .store import JUDGEMENTS, NOTE_MAX, STATUSES, TITLE_MAX, Consultation, Feedback, Note, Query, Store
+from .store import (
+    EVERYONE, JUDGEMENTS, NOTE_MAX, STATUSES, TITLE_MAX, ClassAnswer, ClassSession, Consultation, Feedback, Member,
+    Note, Query, Store, Viewer,
+)
 
-__all__ = ["ENV_VAR", "JUDGEMENTS", "Feedback", "NOTE_MAX", "STATUSES", "TITLE_MAX", "URL_VAR", "Consultation", "Note", "Query", "StorageError", "Store",
+__all__ = ["ENV_VAR", "EVERYONE", "JUDGEMENTS", "ClassAnswer", "ClassSession", "Feedback", "Member", "NOTE_MAX",
+           "STATUSES", "TITLE_MAX", "URL_VAR", "Consultation", "Note", "Query", "StorageError", "Store", "Viewer",
            "configured_url", "default_db_path", "normalise"]

@@ -27,8 +27,11 @@ consultation = Table(
     Column("updated_at", Text),
     Column("updated_by", Text, nullable=False, server_default=text("''")),
     Column("report_json", Text),  # the report as given when saved (none before 0002)
+    # 0005: whose it is, when people sign in (their user name; '' on an install without sign-in)
+    Column("owner", Text, nullable=False, server_default=text("''")),
     Index("consultation_by_status", "status"),
     Index("consultation_by_created_at", "created_at"),
+    Index("consultation_by_owner", "owner"),
     sqlite_autoincrement=True,  # an id is never given again after a delete
 )
 
@@ -58,5 +61,63 @@ action_feedback = Table(
     Column("author", Text, nullable=False, server_default=text("''")),
     Column("updated_at", Text, nullable=False),
     UniqueConstraint("consultation_id", "action_id", name="one_judgement_per_action"),
+    sqlite_autoincrement=True,
+)
+
+# 0004: class sessions. A session's trainer is its owner (signed in) or the holder of its key; a
+# trainee is known only by a nickname and the token their browser holds (both keys kept as sha256).
+class_session = Table(
+    "class_session", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", Text, nullable=False),  # the short code trainees type
+    Column("owner", Text, nullable=False, server_default=text("''")),  # the signed-in trainer ('' when open)
+    Column("trainer_key_sha256", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("scenarios_json", Text, nullable=False),  # the scenario ids, in the order they are worked
+    Column("step", Integer, nullable=False, server_default=text("0")),  # the scenario being worked now
+    Column("revealed_json", Text, nullable=False, server_default=text("'[]'")),  # steps whose answer is shown
+    Column("created_at", Text, nullable=False),
+    Column("expires_at", Text, nullable=False),
+    Column("closed_at", Text),
+    UniqueConstraint("code", name="one_session_per_code"),
+    Index("class_session_by_owner", "owner"),
+    sqlite_autoincrement=True,
+)
+
+class_member = Table(
+    "class_member", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("class_session.id", ondelete="CASCADE"), nullable=False),
+    Column("nickname", Text, nullable=False),
+    Column("nickname_key", Text, nullable=False),  # casefolded: "Kim" and "kim" are one nickname
+    Column("token_sha256", Text, nullable=False),
+    Column("joined_at", Text, nullable=False),
+    UniqueConstraint("session_id", "nickname_key", name="one_nickname_per_session"),
+    UniqueConstraint("token_sha256", name="one_member_per_token"),
+    sqlite_autoincrement=True,
+)
+
+class_answer = Table(
+    "class_answer", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("class_session.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", Integer, ForeignKey("class_member.id", ondelete="CASCADE"), nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("answer_json", Text, nullable=False),  # {"commitments": [...], "actions": {id: urgency or null}}
+    Column("answered_at", Text, nullable=False),
+    UniqueConstraint("member_id", "step", name="one_answer_per_member_and_step"),
+    Index("class_answer_by_session", "session_id", "step"),
+    sqlite_autoincrement=True,
+)
+
+# 0005: a consultation shared for review with a signed-in person (a supervisor, usually)
+consultation_share = Table(
+    "consultation_share", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("consultation_id", Integer, ForeignKey("consultation.id", ondelete="CASCADE"), nullable=False),
+    Column("username", Text, nullable=False),
+    Column("shared_at", Text, nullable=False),
+    UniqueConstraint("consultation_id", "username", name="one_share_per_person"),
+    Index("consultation_share_by_username", "username"),
     sqlite_autoincrement=True,
 )

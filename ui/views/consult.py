@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.present import outline
-from ui import style, widgets
+from ui import access, style, widgets
 from ui.widgets import md
 
 P = "consult"
@@ -70,6 +70,11 @@ note_key = widgets.restore(f"{P}.first_note", "")
 first_note = widgets.private_text("A note for your supervisor (optional; keep it de-identified)", key=note_key,
                                   area=True, max_chars=4000)
 widgets.remember(note_key)
+share_with: list[str] = []
+if access.shared():  # people sign in: the consultation is theirs, and reaches the supervisors they choose
+    supervisors = {u.username: u.name for u in access.directory().with_role("supervisor")}
+    share_with = st.multiselect("Share it for review with", list(supervisors), key=f"{P}.share",
+                                format_func=supervisors.get, placeholder="Only you (choose a supervisor to share it)")
 # The same title and answers saved twice are one consultation, not two.
 what = (" ".join(title.split()), tuple(sorted((k, str(v)) for k, v in facts.items())))
 already = st.session_state.get(f"{P}.saved", {}).get(what)
@@ -79,7 +84,8 @@ if st.button("Save for review", key=f"{P}.save", icon=":material/save:", disable
     else:
         try:
             saved = widgets.store().save(title, facts, advisor.version, advisor.sha256, note_text=first_note,
-                                         author=you, report=report.to_dict())
+                                         author=you, report=report.to_dict(), viewer=access.viewer(),
+                                         shared_with=share_with)
         except ValueError as exc:
             st.error(md(exc))
         else:

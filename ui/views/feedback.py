@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import access
 from ui import feedback as fb
 from ui import widgets
 from ui.widgets import md
@@ -18,14 +19,15 @@ st.markdown("When a saved consultation is reviewed, each recommended action can 
             "not applicable, with a reason. Here is how often each rule's advice was judged not applicable, "
             "and why: the place to look first when improving the rules or a training session.")
 
-judgements = store.feedback()
+judgements = store.feedback(viewer=access.viewer())  # where people sign in: what they may see
 if not judgements:
     st.info("No feedback has been given yet. On the Review page, open a saved consultation and use "
             "**Feedback on the advice**.", icon=":material/inbox:")
     st.stop()
 
 summary = fb.by_rule(judgements, rb)
-st.markdown(f"**{len(judgements)} judgements** on {len({j.consultation_id for j in judgements})} consultations.")
+consulted = {j.consultation_id for j in judgements if j.consultation_id}  # none: a trainer's view, without them
+st.markdown(f"**{len(judgements)} judgements**" + (f" on {len(consulted)} consultations." if consulted else "."))
 st.markdown("| rule | title | judged | not applicable |\n|---|---|---|---|\n" + "\n".join(
     f"| `{r.rule}` | {md(r.title)} | {r.judged} | {r.not_applicable} ({r.share:.0%}) |" for r in summary))
 for r in summary:

@@ -8,6 +8,7 @@ from datetime import date
 import streamlit as st
 
 import engine
+from ui import access
 from ui import record as rec
 from ui import widgets
 from ui.feedback import JUDGEMENT_WORDS
@@ -82,7 +83,7 @@ if st.session_state.get(pick_key) not in by_id:
 # Only what never changes in an option's words (the browser keeps an option's first wording).
 chosen = st.selectbox("Open", list(by_id), key=pick_key,
                       format_func=lambda i: f"#{i} · {by_id[i].created_at[:10]} · {by_id[i].title}")
-item = by_id[chosen]
+item = by_id.get(chosen) or next(iter(by_id.values()))  # an id sent that is not in the list opens none of it
 
 # --- the record -----------------------------------------------------------------------------------
 st.header(md(item.title), anchor=False)
@@ -249,12 +250,26 @@ with facts_tab:
 st.markdown("**The whole record** (the record, what changed, the notes and today's report):")
 widgets.record_downloads(item, notes, report, key=f"{P}.record")
 
+mine = not access.shared() or item.owner == store.viewer.user  # where people sign in, only who saved it
+if access.shared() and mine:
+    with st.expander("Share it for review", icon=":material/share:"):
+        supervisors = {u.username: u.name for u in access.directory().with_role("supervisor")}
+        share_key = f"{P}.share.{item.id}"
+        st.session_state.setdefault(share_key, [u for u in store.shared_with(item.id) if u in supervisors])
+        st.multiselect("Shared for review with", list(supervisors), key=share_key, format_func=supervisors.get,
+                       placeholder="Only you")
+        if st.button("Save who it is shared with", key=f"{P}.save_share", icon=":material/save:"):
+            store.share(item.id, st.session_state[share_key])
+            st.session_state[f"{P}.done"] = f"Who consultation #{item.id} is shared with was saved."
+            st.rerun()
+
 st.divider()
-with st.expander("Delete this consultation", icon=":material/delete:"):
-    st.markdown("Deleting removes the answers, the title, the decision, the outcome and every note, for good.")
-    sure = st.checkbox("Yes, delete it and its notes", key=f"{P}.sure.{item.id}")
-    if st.button("Delete", key=f"{P}.delete", disabled=not sure):
-        store.delete(item.id)
-        st.session_state.pop(pick_key, None)
-        st.session_state[f"{P}.deleted"] = f"Consultation #{item.id} and its notes were deleted for good."
-        st.rerun()
+if mine:  # a supervisor reviews a shared consultation; only who saved it deletes it
+    with st.expander("Delete this consultation", icon=":material/delete:"):
+        st.markdown("Deleting removes the answers, the title, the decision, the outcome and every note, for good.")
+        sure = st.checkbox("Yes, delete it and its notes", key=f"{P}.sure.{item.id}")
+        if st.button("Delete", key=f"{P}.delete", disabled=not sure):
+            store.delete(item.id)
+            st.session_state.pop(pick_key, None)
+            st.session_state[f"{P}.deleted"] = f"Consultation #{item.id} and its notes were deleted for good."
+            st.rerun()
