@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .model import Rule, RuleBase
-from .words import condition_words
+from .words import ROLE_WORDS, URGENCY_MEANING, URGENCY_WORDS, condition_words
 from .scenarios import ScenarioResult
 
 
@@ -47,6 +47,58 @@ def explain_rule(rulebase: RuleBase, rule: Rule, fired_by: Sequence[str] = ()) -
     if fired_by:
         lines.append(f"  fires in scenarios: {', '.join(fired_by)}")
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class RuleWords:
+    """A rule in plain words for people (the Library): facts and actions by their labels, never by
+    their ids. explain_rule is the authors' version, with ids, for the command line."""
+
+    title: str
+    applies_when: str
+    cites: tuple[str, ...]  # "19. Legal and regulatory duties (governs this situation): why"
+    recommends: tuple[str, ...]  # "Report to protective services… (IMMEDIATE: before anything else, today). Note"
+    takes_out: tuple[str, ...]  # labels of the actions it replaces
+    concludes: tuple[str, ...]  # labels of the derived facts it concludes
+    tensions: tuple[str, ...]
+    questions: tuple[str, ...]
+    where: str  # "rules/abuse.yaml, line 12; rule abuse.child, priority 80"
+
+    def lines(self) -> tuple[str, ...]:
+        out = [f"Applies when {self.applies_when}."]
+        out += [f"Cites {c}" for c in self.cites]
+        out += [f"Recommends: {r}" for r in self.recommends]
+        out += [f"Takes out: {t} (general advice that would mislead here)." for t in self.takes_out]
+        out += [f"Concludes: {c}, which other rules read." for c in self.concludes]
+        out += [f"Tension between {t}" for t in self.tensions]
+        out += [f"Asks: {q}" for q in self.questions]
+        return tuple(out)
+
+
+def rule_words(rulebase: RuleBase, rule: Rule) -> RuleWords:
+    code = rulebase.code
+    cites = []
+    for cite in rule.cites:
+        if cite.kind == "commitment":
+            item, role = code.commitment(cite.number), ("governing" if cite.governs else "also_relevant")
+            cites.append(f"commitment {item.number}. {item.title} ({ROLE_WORDS[role].lower()}): {cite.why}")
+        else:
+            item = code.purpose(cite.number)
+            cites.append(f"purpose {item.number}. {item.title}: {cite.why}")
+    recommends = []
+    for ref in rule.actions:
+        action = rulebase.actions[ref.id]
+        urgency = ref.urgency or action.urgency
+        recommends.append(f"{action.label} ({URGENCY_WORDS[urgency]}: {URGENCY_MEANING[urgency]})"
+                          + (f". {ref.note}" if ref.note else "."))
+    tensions = [f"{a}. {code.commitment(a).title} and {b}. {code.commitment(b).title}: {t.why}"
+                for t in rule.tensions for a, b in [t.between]]
+    return RuleWords(
+        title=rule.title, applies_when=condition_words(rulebase, rule.when), cites=tuple(cites),
+        recommends=tuple(recommends), takes_out=tuple(rulebase.actions[a].label for a in rule.replaces),
+        concludes=tuple(rulebase.facts[f].label for f in rule.concludes), tensions=tuple(tensions),
+        questions=rule.questions,
+        where=f"{rule.file}, line {rule.line}; rule {rule.id}, priority {rule.priority} (higher comes first)")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 from .words import condition_words
 from .model import RuleBase
 from .report import Because, Change, Report
+from .whatif import Difference, FactChange, WhatIf
 from .words import ROLE_WORDS, URGENCY_MEANING, URGENCY_WORDS, value_words
 
 NO_RULE_MATCHED = "No rule matched these facts. Consider consulting your supervisor if you are unsure."
@@ -207,3 +208,116 @@ def outline(report: Report, rulebase: RuleBase, title: str | None = None,
     return Outline(title=title or "Ethics consultation report", meta=meta, headline=headline(report),
                    urgent=is_urgent(report), disclaimer=report.disclaimer, sections=tuple(sections),
                    fired="Rules that fired: " + (", ".join(report.fired_rules) or "none"))
+
+
+# --- what if: each difference, the change that caused it, the rules behind it ----------------------
+
+@dataclass(frozen=True)
+class ExplainedDifference:
+    """One difference of a what-if, in words."""
+
+    tag: str  # "ADDED", "REMOVED", "MORE URGENT", "LESS URGENT"
+    tone: str  # added | removed | more | less
+    kind: str  # action | commitment | tension
+    what: str  # "“Call emergency services…”", "19. Title", "between 19. Title and 18. Title"
+    urgency: str  # "SOON → IMMEDIATE" for a change of urgency, else ""
+    cause: str  # "Because Imminent danger: no → yes." / "No single change gives it: …"
+    rules: tuple[str, ...]  # one sentence per rule behind it, with the facts it read
+    rule_names: tuple[str, ...]  # "safety.imminent_danger (Someone may be seriously harmed soon)"
+    rules_how: str  # "now asks for it", "asked for it before and no longer applies", …
+
+    def line(self) -> str:
+        """The difference as one plain line, its rules by name (the cause is said above it)."""
+        head = f"{self.tag}: {self.kind} {self.what}" + (f" ({self.urgency})" if self.urgency else "")
+        before = " before" if self.tone in ("removed", "less") and "takes it out" not in self.rules_how else ""
+        rules = (f" Rule{'s' if len(self.rule_names) > 1 else ''} behind it{before}: {'; '.join(self.rule_names)}."
+                 if self.rule_names else "")
+        return f"{head}.{rules}"
+
+
+TAGS = {"added": "ADDED", "removed": "REMOVED", "more": "MORE URGENT", "less": "LESS URGENT"}
+
+
+def fact_change_words(rulebase: RuleBase, change: FactChange) -> str:
+    """'Imminent danger: no → yes', with the follow-up answers that changed with it."""
+    def one(fact_id: str, before: Any, after: Any) -> str:
+        fact = rulebase.facts[fact_id]
+        return f"{fact.label}: {value_words(fact, before)} → {value_words(fact, after)}"
+
+    first, *follow = change.changes
+    text = one(*first)
+    if follow:
+        text += " (with the follow-up answer" + ("s " if len(follow) > 1 else " ") + "; ".join(one(*c) for c in follow) + ")"
+    return text
+
+
+def _difference_what(rulebase: RuleBase, d: Difference) -> tuple[str, str]:
+    code = rulebase.code
+    if d.kind.endswith("action") or d.kind.endswith("urgent"):
+        action = rulebase.actions.get(d.item)
+        return "action", f"“{action.label if action else d.item}”"
+    if d.kind.endswith("commitment"):
+        return "commitment", f"{d.item}. {code.commitment(d.item).title}"
+    a, b = d.item
+    return "tension", f"between {a}. {code.commitment(a).title} and {b}. {code.commitment(b).title}"
+
+
+def _known(rulebase: RuleBase, facts: Any) -> dict:
+    """The facts a rule read that were known (or concluded): what it stood on."""
+    return {f: v for f, v in facts.items() if (v if rulebase.facts[f].derived else v is not None)}
+
+
+def explained_difference(rulebase: RuleBase, d: Difference) -> ExplainedDifference:
+    tone = d.kind.split("_")[0]
+    kind, what = _difference_what(rulebase, d)
+    urgency = f"{URGENCY_WORDS[d.before]} → {URGENCY_WORDS[d.after]}" if d.before and d.after else ""
+    if len(d.caused_by) == 1:
+        cause = f"Because {fact_change_words(rulebase, d.caused_by[0])}."
+    elif d.caused_by:
+        cause = ("Each of these changes alone gives it: "
+                 + "; ".join(fact_change_words(rulebase, c) for c in d.caused_by) + ".")
+    else:
+        cause = "No single change gives it: only the changes together do."
+    verbs = {"action": ("now asks for it", "asked for it before and no longer applies"),
+             "commitment": ("now cites it", "cited it before and no longer applies"),
+             "tension": ("now notes it", "noted it before and no longer applies")}[kind]
+    how = verbs[tone not in ("added", "more")]
+    behind = d.because
+    if d.taken_out_by:
+        behind, how = d.taken_out_by, "takes it out in this situation"
+
+    def sentence(b: Because) -> str:
+        facts = facts_words(rulebase, _known(rulebase, b.facts))
+        return f"Rule {b.rule} ({b.title}) {how}" + (f", on {facts}" if facts else "") + "."
+
+    return ExplainedDifference(TAGS[tone], tone, kind, what, urgency, cause, tuple(sentence(b) for b in behind),
+                               tuple(f"{b.rule} ({b.title})" for b in behind), how)
+
+
+def what_if_words(rulebase: RuleBase, whatif: WhatIf) -> tuple[ExplainedDifference, ...]:
+    """Every difference of a what-if in words, most consequential first."""
+    return tuple(explained_difference(rulebase, d) for d in whatif.differences)
+
+
+def what_if_groups(rulebase: RuleBase, whatif: WhatIf) -> tuple[tuple[str, tuple[ExplainedDifference, ...]], ...]:
+    """The differences under the change that causes them ("Because Imminent danger: no → yes."),
+    in the order the changes are first met; what only the changes together give comes last."""
+    groups: dict[str, list[ExplainedDifference]] = {}
+    for explained in what_if_words(rulebase, whatif):
+        groups.setdefault(explained.cause, []).append(explained)
+    together = [c for c in groups if c.startswith("No single change")]
+    ordered = [c for c in groups if c not in together] + together
+    return tuple((cause, tuple(groups[cause])) for cause in ordered)
+
+
+def what_if_text(rulebase: RuleBase, whatif: WhatIf, origin: str = "") -> str:
+    """A what-if as plain text, to keep as a note of the consultation it started from."""
+    lines = ["What if" + (f" (from {origin})" if origin else "") + ": "
+             + ("; ".join(fact_change_words(rulebase, c) for c in whatif.changes) or "nothing changed") + "."]
+    groups = what_if_groups(rulebase, whatif)
+    if not groups:
+        lines.append("These changes make no difference to the advice.")
+    for cause, items in groups:
+        lines.append(cause)
+        lines += [f"- {e.line()}" for e in items]
+    return "\n".join(lines)

@@ -25,5 +25,8 @@ def test_every_rule_the_readme_explains_exists(rulebase):
     assert named and all(n in ids for n in named), named
 
 
-def test_the_screenshot_is_in_the_repository():
-    assert (ROOT / "docs" / "screenshot-consult.png").stat().st_size > 10_000
+def test_the_screenshots_are_in_the_repository():
+    named = re.findall(r"docs/(screenshot-[a-z-]+\.png)", README)
+    assert {"screenshot-consult.png", "screenshot-consult-phone.png", "screenshot-report-phone.png"} <= set(named)
+    for name in named:
+        assert (ROOT / "docs" / name).stat().st_size > 10_000, name

@@ -12,9 +12,10 @@ import streamlit as st
 
 import engine
 from engine.model import URGENCIES, Fact, RuleBase
-from engine.present import SAFETY_NOTE, Entry, Outline, Section, outline
+from engine.present import SAFETY_NOTE, Entry, Outline, Section, outline, what_if_groups
 from engine.render import unlinked
 from engine.report import Report, ReportDiff
+from engine.whatif import WhatIf
 from engine.words import URGENCY_WORDS
 
 from . import access, intake
@@ -24,6 +25,7 @@ from .storage import StorageError, Store, configured_url
 from .storage.store import BoundStore
 from .storage.location import shown
 from .storage.retention import retention_days
+from .reference import Entry, build_entries
 from .training import ScenarioLibrary, folder_fingerprint, load_library
 
 # Urgency always in words and an icon as well as colour (a card's level, as in CDS Hooks cards).
@@ -40,6 +42,18 @@ def md(text: Any) -> str:
     :red[...] and $math$) could read as markup is escaped, and no URL or address becomes a link
     (engine.render.unlinked). Use it for anything a person typed."""
     return _MD_SPECIAL.sub(r"\\\1", unlinked(str(text))).replace("\n", "  \n")
+
+
+_LABEL_MARKUP = re.compile(r"([\\`*_\[\]<>#|~$])")
+_LABEL_DIRECTIVE = re.compile(r":(\w+)(?=[:\[])")
+
+
+def widget_label(text: Any) -> str:
+    """A widget label that reads aloud as it shows. Streamlit renders a label as Markdown but gives
+    screen readers the raw string, so md()'s escapes (and any ** for bold) would be read out:
+    only what Markdown would act on is escaped here, which the vocabulary's wording never has."""
+    text = _LABEL_MARKUP.sub(r"\\\1", " ".join(str(text).split()))
+    return _LABEL_DIRECTIVE.sub(r"\\:\1", text)
 
 
 def paragraphs(text: str) -> str:
@@ -80,15 +94,35 @@ def library() -> ScenarioLibrary:
     return _library(engine.fingerprint(engine.DEFAULT_RULES_DIR), folder_fingerprint())
 
 
+@st.cache_resource(show_spinner="Preparing the library…", max_entries=4)
+def _reference(rules_fingerprint: str, scenarios_fingerprint: str) -> tuple[Entry, ...]:
+    return build_entries(_advisor(rules_fingerprint).rulebase, _library(rules_fingerprint, scenarios_fingerprint))
+
+
+def reference() -> tuple[Entry, ...]:
+    """The Library's entries, built once per version of the rules and the scenarios (their
+    fingerprints are the key): later visits only search and draw."""
+    advisor()
+    return _reference(engine.fingerprint(engine.DEFAULT_RULES_DIR), folder_fingerprint())
+
+
+def open_exercise(scenario_id: str) -> None:
+    """Open a library scenario as an exercise on the Train page (its filters cleared, so that it is
+    among the choices). Uses the Train page's widget keys: tests/ui/test_ui_library.py checks them."""
+    st.session_state.update({"train.source": "The library", "train.topics": [], "train.commitments": [],
+                             "train.levels": [], "train.pick": scenario_id})
+    st.switch_page("views/train.py")
+
+
 @st.cache_resource(max_entries=4, show_spinner="Opening the consultations database…")
 def _store(url: str, keep_days: int | None, signed_in: bool = False) -> Store:
     return Store(url, retention_days=keep_days, signed_in=signed_in)
 
 
-def store() -> BoundStore:
+def store(stop: bool = True) -> BoundStore | None:
     """The consultations database (DATABASE_URL, $NACM_ETHICS_DB or the user's data folder, read at
     each run), migrated on first use, with every call made for the person using the app (ui/access.py).
-    If it cannot be opened, the page says why and stops."""
+    If it cannot be opened, the page says why and stops (or, with stop=False, goes on without it: None)."""
     try:
         url = configured_url()
         opened = _store(url.render_as_string(hide_password=False), retention_days(), access.shared())
@@ -97,6 +131,8 @@ def store() -> BoundStore:
     except StorageError as exc:
         st.error(f"Saved consultations are not available: {md(exc)}. Nothing can be saved or reviewed "
                  "until this is fixed; the advice itself still works.", icon=":material/database:")
+        if not stop:
+            return None
         st.stop()
         raise  # not reached: st.stop() ends the run
 
@@ -151,13 +187,29 @@ def preset(prefix: str, rulebase: RuleBase, facts: Mapping[str, Any]) -> None:
         remember(key)
 
 
+def kept_tabs(key: str, tabs: Mapping[str, str]) -> list:
+    """Tabs that stay on the one a person chose, across reruns, even when its label changes
+    ("Notes (1)" after a note is added). `tabs` maps a stable name to the label shown.
+
+    Streamlit knows stateful tabs by their labels: a new label is a new widget, which opens on the
+    first tab. The choice is therefore kept by name and given back under the new label."""
+    names, labels = list(tabs), list(tabs.values())
+    previous = st.session_state.get(f"{key}.names", {})  # label -> name, as last drawn
+    chosen = st.session_state.get(key)
+    if chosen is not None and chosen not in labels:
+        name = previous.get(chosen)
+        st.session_state[key] = tabs.get(name, labels[0])
+    st.session_state[f"{key}.names"] = dict(zip(labels, names))
+    return list(st.tabs(labels, key=key, on_change="rerun"))
+
+
 # --- the intake ---------------------------------------------------------------------------------
 
 def area_picker(rulebase: RuleBase, prefix: str) -> list[str]:
     chosen = []
     for group in rulebase.groups:
         key = restore(f"{prefix}.area.{group.id}", False)
-        if st.checkbox(f"**{md(group.title)}**: {md(group.question)}", key=key, help=group.help or None):
+        if st.checkbox(widget_label(f"{group.title}: {group.question}"), key=key, help=group.help or None):
             chosen.append(group.id)
         remember(key)
     return chosen
@@ -166,25 +218,25 @@ def area_picker(rulebase: RuleBase, prefix: str) -> list[str]:
 def question(fact: Fact, prefix: str, depth: int) -> Any:
     """Draw one question's widget; return the fact value it gives (None: not sure)."""
     key = f"{prefix}.fact.{fact.id}"
-    label = ("↳ " if depth else "") + md(fact.question)
+    text = widget_label(fact.question)  # a follow-up is indented under its answer, not marked with a symbol
     help_ = fact.help or None
     if fact.type == "bool":
         restore(key, intake.NOT_SURE)
-        shown = st.radio(label, intake.BOOL_CHOICES, key=key, horizontal=True, help=help_)
+        shown = st.radio(text, intake.BOOL_CHOICES, key=key, horizontal=True, help=help_)
     elif fact.type == "enum":
         restore(key, intake.NOT_SURE)
-        shown = st.radio(label, [*fact.value_ids, intake.NOT_SURE], key=key, help=help_,
+        shown = st.radio(text, [*fact.value_ids, intake.NOT_SURE], key=key, help=help_,
                          format_func=lambda v, f=fact: intake.NOT_SURE if v == intake.NOT_SURE else f.value_label(v))
     elif fact.type == "list":
         restore(key, [])
-        shown = st.multiselect(label, [*fact.value_ids, intake.NONE_OF_THESE], key=key, help=help_,
+        shown = st.multiselect(text, [*fact.value_ids, intake.NONE_OF_THESE], key=key, help=help_,
                                placeholder="Not sure: choose any that apply",
                                format_func=lambda v, f=fact: intake.NONE_OF_THESE_LABEL if v == intake.NONE_OF_THESE
                                else f.value_label(v))
     else:
         restore(key, None)
         unit = f" ({fact.unit})" if fact.unit else ""
-        shown = st.number_input(label + md(unit), min_value=fact.minimum, max_value=fact.maximum, step=1,
+        shown = st.number_input(text + widget_label(unit), min_value=fact.minimum, max_value=fact.maximum, step=1,
                                 value=None, key=key, help=help_, placeholder="Not sure: leave empty")
     remember(key)
     return intake.from_widget(fact, shown)
@@ -199,7 +251,7 @@ def questions(rulebase: RuleBase, prefix: str, areas: Iterable[str]) -> dict[str
     def answer(fact: Fact, depth: int) -> Any:
         if depth == 0 and (not shown_group or shown_group[-1] != fact.group):
             shown_group.append(fact.group)
-            st.markdown(f"##### {md(titles[fact.group])}")
+            st.markdown(f"### {md(titles[fact.group])}")  # under "2 · Think it through" (h2)
         if depth:
             _, column = st.columns([0.06 * depth, 1 - 0.06 * depth])
             with column:
@@ -234,11 +286,11 @@ def emergency_line() -> None:
 
 def urgent_now(report: Report, rulebase: RuleBase) -> None:
     """The immediate safety steps the answers so far call for, shown before the rest of the form
-    and without waiting for the advice button."""
+    and without waiting for the advice button (a section of its own, under the page title)."""
     doc = outline(report, rulebase)
     urgent = [e for e in doc.section("actions").entries if e.safety and e.tone == "immediate"]
     if urgent:
-        st.markdown("#### Act now")
+        st.markdown("## Act now")
         for entry in urgent:
             entry_card(entry)
 
@@ -302,7 +354,7 @@ def glance(report: Report) -> None:
     headline_banner(outline(report, advisor().rulebase), link=True)
 
 
-def _section(section: Section, level: str = "####") -> None:
+def _section(section: Section, level: str = "###") -> None:
     if section.folded:
         with st.expander(section.title, icon=":material/unfold_more:"):
             _section_body(section)
@@ -327,38 +379,61 @@ DECISION_SECTIONS = ("actions", "replaced", "governing", "also_relevant", "tensi
 TESTING_SECTIONS = ("questions", "to_find_out")
 
 
-def show_decision(report: Report, rulebase: RuleBase) -> None:
+def show_decision(report: Report, rulebase: RuleBase, level: str = "###") -> None:
     """Step 3, decide: what comes first (the headline, then the actions), the short disclaimer,
-    then the commitments that govern, those also relevant (folded) and what pulls against what."""
+    then the commitments that govern, those also relevant (folded) and what pulls against what.
+    `level` is the Markdown heading of each section: one below the heading the report sits under."""
     doc = outline(report, rulebase)
     headline_banner(doc)
     for section in doc.sections:
         if section.key == "actions":
-            _section(section)
+            _section(section, level)
             disclaimer(report)
         elif section.key in DECISION_SECTIONS:
-            _section(section)
+            _section(section, level)
 
 
-def show_testing(report: Report, rulebase: RuleBase) -> None:
+def show_testing(report: Report, rulebase: RuleBase, level: str = "###") -> None:
     """Step 4, test the decision: questions for reflection and what else to find out."""
     for section in outline(report, rulebase).sections:
         if section.key in TESTING_SECTIONS:
-            _section(section)
+            _section(section, level)
 
 
-def show_report(report: Report, rulebase: RuleBase) -> None:
-    show_decision(report, rulebase)
-    show_testing(report, rulebase)
+def show_report(report: Report, rulebase: RuleBase, level: str = "###") -> None:
+    show_decision(report, rulebase, level)
+    show_testing(report, rulebase, level)
 
 
 # --- free text, downloads -------------------------------------------------------------------------
 
+def _keep_within(key: str, limit: int) -> None:
+    """on_change of a bounded text: longer than its limit, it is cut to it and the page says so."""
+    value = st.session_state.get(key) or ""
+    if len(value) > limit:
+        st.session_state[key] = value[:limit]
+        st.session_state[f"{key}.cut"] = len(value)
+
+
+def bounded_text(label: str, key: str, limit: int, area: bool = False, help: str | None = None,
+                 **options: Any) -> str:
+    """A text field that keeps at most `limit` characters and says when it cut a paste.
+
+    Not Streamlit's max_chars: a paste longer than that is silently thrown away whole, so a
+    4,500-character note became an empty field with no word of why."""
+    widget = st.text_area if area else st.text_input
+    help = (help + " " if help else "") + f"At most {limit:,} characters."
+    value = widget(label, key=key, on_change=_keep_within, args=(key, limit), help=help, **options)
+    if cut := st.session_state.pop(f"{key}.cut", None):
+        st.warning(f"What was typed or pasted had {cut:,} characters, more than the {limit:,} this field holds: "
+                   f"only the first {limit:,} are kept. Check how it ends now.", icon=":material/content_cut:")
+    return value or ""
+
+
 def private_text(label: str, key: str, area: bool = False, max_chars: int = 120, help: str | None = None) -> str:
     """A free-text field that warns when its text looks identifying. Nothing typed is logged."""
-    widget = st.text_area if area else st.text_input
-    value = widget(label, key=key, max_chars=max_chars,
-                   help=help or "Keep it de-identified: no names, dates of birth, addresses or record numbers.")
+    value = bounded_text(label, key, max_chars, area=area,
+                         help=help or "Keep it de-identified: no names, dates of birth, addresses or record numbers.")
     found = identifying_details(value)
     if found:
         st.warning(f"**This may identify someone:** it seems to contain {md(', '.join(found))}. {md(ADVICE)}",
@@ -398,8 +473,8 @@ def who_are_you(label: str = "Your name or role") -> str:
     if signed is not None:
         return signed
     key = restore(YOU_KEY, "")
-    value = st.text_input(label, key=key, max_chars=80, placeholder="for example “J. Rivera” or “supervisor”",
-                          help="Shown with what you save and write, so that others know who wrote it.")
+    value = bounded_text(label, key, 80, placeholder="for example “J. Rivera” or “supervisor”",
+                         help="Shown with what you save and write, so that others know who wrote it.")
     remember(key)
     return " ".join((value or "").split())
 
@@ -428,12 +503,29 @@ def diff_summary(rulebase: RuleBase, diff: ReportDiff) -> list[str]:
     return lines
 
 
-def start_what_if(facts: Mapping[str, Any], origin: str) -> None:
-    """Open the What if page with these facts as its starting point."""
+def start_what_if(facts: Mapping[str, Any], origin: str, consultation: int | None = None) -> None:
+    """Open the What if page with these facts as its starting point; from a saved consultation,
+    its outcome can be kept as a note of that consultation."""
     token = st.session_state.get("whatif.token", 0) + 1
     st.session_state["whatif.token"] = token
-    st.session_state["whatif.base"] = {"facts": dict(facts), "origin": origin, "token": token}
+    st.session_state["whatif.base"] = {"facts": dict(facts), "origin": origin, "token": token,
+                                       "consultation": consultation}
     st.switch_page("views/whatif.py")
+
+
+WHATIF_TONES = {"added": "green", "removed": "gray", "more": "red", "less": "blue"}
+
+
+def what_if_explained(rulebase: RuleBase, whatif: WhatIf) -> None:
+    """The differences of a what-if under the change that causes each, with the rules behind them."""
+    for cause, items in what_if_groups(rulebase, whatif):
+        lines = []
+        for e in items:
+            what = f"~~{md(e.what)}~~" if e.tone == "removed" else f"**{md(e.what)}**"
+            urgency = f": {md(e.urgency)}" if e.urgency else ""
+            lines.append(f"- :{WHATIF_TONES[e.tone]}-badge[{e.tag}] {e.kind} {what}{urgency}"
+                         + "".join(f"\n  - *{md(r)}*" for r in e.rules))
+        st.markdown(f"**{md(cause)}**\n\n" + "\n".join(lines))
 
 
 def report_summary(rulebase: RuleBase, report: Report, diff: ReportDiff, side: str) -> None:

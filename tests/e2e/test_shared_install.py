@@ -20,6 +20,7 @@ from playwright.sync_api import expect, sync_playwright
 
 import engine
 from tests.support.apprunner import running_app
+from tests.support.axe import serious_violations
 from tests.support.users import PASSWORD, write_users
 
 pytestmark = pytest.mark.slow
@@ -185,3 +186,23 @@ def test_two_case_managers_cannot_see_each_others_records_and_a_supervisor_on_th
     sue.screenshot(path=str(ARTIFACTS / "shared-supervisor-review-1280.png"))
     for page in (ana, ben, sue):
         page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [WIDE, {"width": 390, "height": 844}], ids=["1280", "390"])
+def test_the_sign_in_page_and_a_trainers_class_page_have_no_serious_accessibility_violation(browser, apps, viewport):
+    a, _ = apps
+    page = browser.new_context(viewport=viewport).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(a + "/")
+    page.get_by_role("heading", name="Sign in", exact=True).wait_for()
+    problems = serious_violations(page, "Sign in")
+    page.goto(a + "/join")
+    page.get_by_role("heading", name="Join a class", exact=True).wait_for()
+    problems += serious_violations(page, "Join a class, signed out")
+    sign_in(page, a, "tia")
+    if viewport["width"] < 640:  # the navigation is in the collapsed sidebar on a phone
+        page.get_by_test_id("stExpandSidebarButton").click()
+    go(page, "Class sessions")
+    problems += serious_violations(page, "Class sessions, a trainer")
+    assert not problems, "\n".join(problems)
+    page.context.close()

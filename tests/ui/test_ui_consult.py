@@ -180,3 +180,64 @@ def test_a_new_consultation_starts_from_nothing(app, rulebase):
     app.button(key="consult.reset").click().run()
     assert app.session_state["consult.facts"] == {}
     assert not app.checkbox(key="consult.area.safety").value
+
+
+def test_widget_labels_read_aloud_as_they_show(app, rulebase):
+    """Streamlit gives a label's raw string to screen readers: no **, backslash escapes or arrows."""
+    for group in rulebase.groups:
+        app.checkbox(key=f"consult.area.{group.id}").check()
+    app.run()
+    labels = [w.label for kind in ("checkbox", "radio", "multiselect", "number_input", "text_input", "text_area")
+              for w in getattr(app, kind)]
+    assert len(labels) > 40
+    assert not [text for text in labels if "**" in text or "\\" in text or "↳" in text]
+    group = rulebase.groups[0]
+    assert app.checkbox(key=f"consult.area.{group.id}").label == f"{group.title}: {group.question}"
+
+
+def test_the_headings_of_the_consultation_skip_no_level(app, rulebase, advisor):
+    import re
+
+    answer(app, rulebase, {"suspected_abuse": True, "victim_group": "child", "imminent_danger": True})
+    app.button(key="consult.advise").click().run()
+    def walk(node):
+        """Every heading's level, in page order: titles, headers, subheaders and Markdown headings."""
+        for child in getattr(node, "children", {}).values():
+            kind = getattr(child, "type", "")
+            if kind == "title":
+                levels.append(1)
+            elif kind == "header":
+                levels.append(2)
+            elif kind == "subheader":
+                levels.append(3)
+            elif kind == "markdown":
+                m = re.match(r"(#{1,6}) ", child.value)
+                if m:
+                    levels.append(len(m.group(1)))
+            walk(child)
+    levels = []
+    walk(app.main)
+    assert len(levels) > 8 and 3 in levels  # the steps and the report's sections are there
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+
+
+def test_see_the_advice_moves_the_focus_to_it_and_announces_it_once(app, rulebase, advisor):
+    facts = {"suspected_abuse": True, "victim_group": "child"}
+    answer(app, rulebase, facts)
+    app.button(key="consult.advise").click().run()
+    scripts = [h.proto.body for h in app.get("html") if "nacm-live" in h.proto.body]
+    assert len(scripts) == 1
+    assert '"anchor": "decide"' in scripts[0]
+    assert f"The advice is ready. {headline(advisor.evaluate(facts))}" in scripts[0]
+    app.run()  # the next change of an answer: the focus stays where the person is
+    assert not [h for h in app.get("html") if "nacm-live" in h.proto.body]
+
+
+def test_an_over_long_title_is_cut_with_a_message(app, rulebase):
+    from ui.storage import TITLE_MAX
+
+    answer(app, rulebase, {"gift_offered": True})
+    app.button(key="consult.advise").click().run()
+    app.text_input(key="consult.title").input("t" * (TITLE_MAX + 5)).run()
+    assert app.text_input(key="consult.title").value == "t" * TITLE_MAX
+    assert any(f"had {TITLE_MAX + 5:,} characters" in w.value for w in app.warning)

@@ -75,7 +75,7 @@ def test_a_saved_consultation_shows_its_report_derived_again_and_who_saved_it(ap
     open_review(app, db_path, advisor)
     report = advisor.evaluate(FACTS)
     assert shown_actions(app) == [(a.urgency.upper(), a.label) for a in report.actions]
-    assert any(unescape(s.value) == "Bruise at a home visit" for s in app.subheader)
+    assert any(unescape(s.value) == "Bruise at a home visit" for s in app.header)
     assert any("saved by **Case manager**" in m.value and "New" in m.value for m in app.markdown)
     assert not any("rules have changed" in w.value for w in app.warning)
     assert any("have not changed since it was saved" in unescape(m.value) for m in tab(app, "What changed").markdown)
@@ -134,6 +134,26 @@ def test_only_the_author_edits_or_deletes_a_note_and_the_edit_is_shown(app, db_p
     app.button(key=f"review.delete_note.{mine}").click().run()
     assert [n.id for n in store.notes(consultation_id)] == [theirs]
     assert any("Your note was deleted for good" in s.value for s in app.success)
+
+
+def test_the_notes_tab_stays_open_after_a_note_is_added_edited_or_deleted(app, db_path, advisor):
+    """Streamlit opens the first tab when a tab's label changes ("Notes (0)" -> "Notes (1)"): the
+    page keeps the tab a person chose by name and gives it back under its new label."""
+    store, consultation_id = open_review(app, db_path, advisor)
+    app.session_state["review.tab"] = "Notes (0)"  # as a click on the tab leaves it
+    app.run()
+    app.text_area(key=f"review.note.{consultation_id}").input("Discussed today.").run()
+    app.button(key="review.add_note").click().run()
+    assert app.session_state["review.tab"] == "Notes (1)"
+    [note] = store.notes(consultation_id)
+    app.text_area(key=f"review.edit.{note.id}").input("Discussed today, report made.").run()
+    app.button(key=f"review.save_edit.{note.id}").click().run()
+    assert app.session_state["review.tab"] == "Notes (1)"
+    app.checkbox(key=f"review.sure_note.{note.id}").check().run()
+    app.button(key=f"review.delete_note.{note.id}").click().run()
+    assert store.notes(consultation_id) == []
+    assert app.session_state["review.tab"] == "Notes (0)"
+    assert [t.label for t in app.tabs][3] == "Notes (0)"
 
 
 def test_status_decision_and_outcome_are_recorded(app, db_path, advisor):
@@ -195,7 +215,7 @@ def test_a_note_that_looks_identifying_is_warned_about(app, db_path, advisor):
 def test_typed_text_is_shown_as_text_never_as_markup(app, db_path, advisor):
     title = "**bold** :red[alarm] <b>x</b> $x$"
     store, consultation_id = open_review(app, db_path, advisor, title=title)
-    assert any(unescape(s.value) == title and s.value != title for s in app.subheader)
+    assert any(unescape(s.value) == title and s.value != title for s in app.header)
     store.add_note(consultation_id, "[link](javascript:alert(1)) # heading", author="x")
     app.run()
     note = next(m.value for m in app.markdown if "javascript" in m.value and not m.value.startswith("|"))
@@ -269,6 +289,34 @@ def test_saved_on_consult_and_found_on_review_with_a_shared_postgresql_database(
     assert any("Saved as consultation #1" in s.value for s in app.success)
     app.switch_page("views/review.py").run()
     assert not app.exception, [e.value for e in app.exception]
-    assert any(unescape(s.value) == "Bruise, on the shared server" for s in app.subheader)
+    assert any(unescape(s.value) == "Bruise, on the shared server" for s in app.header)
     assert [c.title for c in Store(pg_url).consultations()] == ["Bruise, on the shared server"]
     assert not db_path.exists()  # nothing went to the SQLite file
+
+
+def test_a_web_address_typed_in_a_title_or_a_note_is_shown_as_text_not_a_link(app, db_path, advisor):
+    title = "See www.example.org and https://example.org/x"
+    store, consultation_id = open_review(app, db_path, advisor, title=title)
+    store.add_note(consultation_id, "Mail someone@example.org or visit http://example.org", author="x")
+    app.run()
+    shown = [*[h.value for h in app.header], *[m.value for m in app.markdown]]
+    for text in (t for t in shown if "example" in t):
+        assert "\u2060" in text, text  # a word joiner in each address (engine.render.unlinked): no link
+    assert any(unescape(h.value).replace("\u2060", "") == title for h in app.header)  # the same words
+    note = next(m.value for m in app.markdown if m.value.startswith("Mail someone"))
+    assert unescape(note).replace("\u2060", "") == "Mail someone@example.org or visit http://example.org"
+
+
+def test_an_over_long_note_is_cut_to_the_limit_with_a_message_not_emptied(app, db_path, advisor):
+    from ui.storage import NOTE_MAX
+
+    store, consultation_id = open_review(app, db_path, advisor)
+    key = f"review.note.{consultation_id}"
+    app.text_area(key=key).input("a" * (NOTE_MAX + 500)).run()
+    assert app.text_area(key=key).value == "a" * NOTE_MAX
+    assert any(f"had {NOTE_MAX + 500:,} characters" in w.value and f"first {NOTE_MAX:,} are kept" in w.value
+               for w in app.warning)
+    app.button(key="review.add_note").click().run()
+    [note] = store.notes(consultation_id)
+    assert len(note.text) == NOTE_MAX
+    assert not any("characters, more than" in w.value for w in app.warning)  # said once, where it happened

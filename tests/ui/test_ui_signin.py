@@ -76,7 +76,7 @@ def test_a_case_manager_saves_and_shares_and_another_case_manager_sees_none_of_i
 
     sue = signed_in("sue")
     ok(sue.switch_page("views/review.py").run())
-    assert any(unescape(s.value) == "Ana's gift at a home visit" for s in sue.subheader)
+    assert any(unescape(s.value) == "Ana's gift at a home visit" for s in sue.header)
     assert not any(e.label == "Delete this consultation" for e in sue.expander)  # hers to review, Ana's to delete
 
 
@@ -88,8 +88,8 @@ def test_a_widget_set_to_someone_elses_id_reaches_nothing(users, db_path):
     ana.session_state["review.pick"] = bens  # as if the browser had sent Ben's id for the "Open" widget
     ok(ana.switch_page("views/review.py").run())
     assert ana.selectbox(key="review.pick").options == [f"#{anas} · {store.get(anas, viewer=Viewer('ana')).created_at[:10]} · Ana's own"]
-    assert "Ben's own" not in texts(ana) and not any("Ben's own" in unescape(s.value) for s in ana.subheader)
-    assert any(unescape(s.value) == "Ana's own" for s in ana.subheader)
+    assert "Ben's own" not in texts(ana) and not any("Ben's own" in unescape(s.value) for s in ana.header)
+    assert any(unescape(s.value) == "Ana's own" for s in ana.header)
 
 
 def test_each_role_reaches_the_pages_of_its_work(users):

@@ -12,13 +12,13 @@ rb = advisor.rulebase
 st.title("About")
 widgets.disclaimer()
 st.markdown(f"""
-### What it is
+## What it is
 Decision support for case managers facing an ethical question, built on the
 *{md(rb.code.title)}*: {len(rb.code.purposes)} purposes and {len(rb.code.commitments)} commitments.
 It helps you recognise what is at stake, decide what comes first, test the decision and document it,
 and it helps trainers and supervisors teach and review.
 
-### How it decides
+## How it decides
 - You answer questions from a fixed vocabulary of {len(rb.input_facts)} facts, grouped in
   {len(rb.groups)} areas. *Not sure* leaves a fact unknown, which is never read as *no*.
 - {len(rb.rules)} rules, written as data and each citing the Code, test those facts. Every rule that
@@ -30,7 +30,7 @@ and it helps trainers and supervisors teach and review.
 - Every item of a report shows its reasons: the rules and the facts behind it. The same facts always
   give the same report.
 
-### Its limits
+## Its limits
 - It knows only what the rules say, and only the facts you give it. It cannot weigh what it was not
   told, and it does not know the law of your jurisdiction or your agency's policy.
 - It supports your judgement and your supervision; it replaces neither. When someone may be in danger,
@@ -38,11 +38,11 @@ and it helps trainers and supervisors teach and review.
 - Training scores compare your answer with the scenario author's expected answer; discuss the
   differences, they are often the most useful part.
 
-### Your data
+## Your data
 Nothing you type is logged or put in a web address. A consultation is saved only when you choose to,
 with a de-identified title, {widgets.storage_place()}. Downloads are made on request and stay with you.
 
-### Version
+## Version
 Rules **{md(rb.name)}**, version **{md(rb.version)}**, sha256 `{rb.sha256}`.
 {len(rb.actions)} actions in the catalogue; {len(widgets.library().scenarios)} training scenarios.
 """)

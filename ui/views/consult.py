@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import access, widgets
+from engine.present import outline
+from ui import access, style, widgets
 from ui.widgets import md
 
 P = "consult"
@@ -18,11 +19,11 @@ st.markdown("Describe the situation by answering a few questions: no names, no f
 at_a_glance = st.empty()  # once the advice is asked for: what comes first, at the top of the page
 act_now = st.empty()  # immediate safety steps, as soon as an answer calls for them
 
-st.subheader("1 · Recognise the issue", anchor="recognise")
+st.header("1 · Recognise the issue", anchor="recognise")
 st.markdown("Which areas does the situation involve? Choose every one that might apply.")
 areas = widgets.area_picker(rb, P)
 
-st.subheader("2 · Think it through", anchor="think")
+st.header("2 · Think it through", anchor="think")
 if not areas:
     st.info("Choose at least one area above: its questions appear here.", icon=":material/arrow_upward:")
 facts = widgets.questions(rb, P, areas)
@@ -31,10 +32,11 @@ if not st.session_state.get(f"{P}.asked"):
     with act_now.container():
         widgets.urgent_now(advisor.evaluate(facts, explore=False), rb)
 
-st.subheader("3 · Decide", anchor="decide")
+st.header("3 · Decide", anchor="decide")
 if not st.session_state.get(f"{P}.asked"):
     if st.button("See the advice", type="primary", key=f"{P}.advise", icon=":material/lightbulb:"):
         st.session_state[f"{P}.asked"] = True
+        st.session_state[f"{P}.announce"] = True  # once: the button the keyboard was on is gone
         st.rerun()  # the advice follows the answers from now on: the button has done its work
     else:
         st.caption("The advice appears here, and follows your answers as you change them.")
@@ -45,14 +47,16 @@ report = advisor.evaluate(facts)
 with at_a_glance.container():
     widgets.glance(report)
 widgets.show_decision(report, rb)
+if st.session_state.pop(f"{P}.announce", False):
+    style.focus_and_announce("decide", f"The advice is ready. {outline(report, rb).headline}")
 
-st.subheader("4 · Test the decision", anchor="test")
+st.header("4 · Test the decision", anchor="test")
 widgets.show_testing(report, rb)
 st.markdown("Would the advice change if a fact were different?")
 if st.button("Ask “what if?”", key=f"{P}.whatif", icon=":material/compare_arrows:"):
     widgets.start_what_if(facts, "your consultation")
 
-st.subheader("5 · Implement and document", anchor="document")
+st.header("5 · Implement and document", anchor="document")
 title_key = widgets.restore(f"{P}.title", "")
 title = widgets.private_text("A short title for this consultation (optional for downloads, needed to save)",
                              key=title_key)

@@ -46,7 +46,7 @@ if not everything:
 
 # --- find ---------------------------------------------------------------------------------------
 with st.expander("Find a consultation", icon=":material/search:", expanded=True):
-    words = st.text_input("Words in the title, decision or outcome", key=f"{P}.find.text", max_chars=120)
+    words = widgets.bounded_text("Words in the title, decision or outcome", f"{P}.find.text", 120)
     left, right = st.columns(2)
     with left:
         status = st.selectbox("Status", [ANY, *STATUSES], key=f"{P}.find.status",
@@ -86,7 +86,7 @@ chosen = st.selectbox("Open", list(by_id), key=pick_key,
 item = by_id.get(chosen) or next(iter(by_id.values()))  # an id sent that is not in the list opens none of it
 
 # --- the record -----------------------------------------------------------------------------------
-st.subheader(md(item.title), anchor=False)
+st.header(md(item.title), anchor=False)
 st.markdown(f"{STATUS_ICONS.get(item.status, md(item.status))} Consultation #{item.id}, saved by "
             f"**{md(item.author or rec.NOT_GIVEN)}**, {rec.when(item.created_at)}, under rules version "
             f"{md(item.rules_version)} ({item.rules_sha256[:12]}).")
@@ -104,13 +104,14 @@ notes = store.notes(item.id)
 diff = rec.since_saved(item, report)
 
 if st.button("Ask “what if?” from here", key=f"{P}.whatif", icon=":material/compare_arrows:", type="primary"):
-    widgets.start_what_if(item.facts, f"saved consultation #{item.id}")
+    widgets.start_what_if(item.facts, f"saved consultation #{item.id}", consultation=item.id)
 
 changed_tab = "What changed" + (" (!)" if diff is not None and not diff.is_empty else "")
 judged = {f.action_id: f for f in store.feedback(item.id)}
-report_tab, changed, record_tab, notes_tab, feedback_tab, facts_tab = st.tabs(
-    ["Report", changed_tab, "Decision and status", f"Notes ({len(notes)})",
-     f"Feedback on the advice ({len(judged)})", "Answers"])
+# The tab a person is on stays open after a note is added, edited or deleted (its label changes).
+report_tab, changed, record_tab, notes_tab, feedback_tab, facts_tab = widgets.kept_tabs(f"{P}.tab", {
+    "report": "Report", "changed": changed_tab, "record": "Decision and status", "notes": f"Notes ({len(notes)})",
+    "feedback": f"Feedback on the advice ({len(judged)})", "facts": "Answers"})
 with report_tab:
     widgets.show_report(report, rb)
     widgets.downloads(report, item.title, key=f"{P}.download")
