@@ -96,7 +96,7 @@ def new_context(browser):
 def consult_suspected_abuse(page, url: str) -> None:
     page.goto(url + "/")
     page.get_by_text("Recognise the issue").wait_for()
-    page.get_by_text(next(g.title for g in RB.groups if g.id == ABUSE.group), exact=True).first.click()
+    page.get_by_text(next(f"{g.title}: {g.question}" for g in RB.groups if g.id == ABUSE.group), exact=True).first.click()
     page.get_by_role("radiogroup", name=ABUSE.question).get_by_text("Yes", exact=True).click()
     page.get_by_role("radiogroup", name=VICTIM.question).get_by_text(VICTIM.value_label("child"), exact=True).click()
     page.get_by_role("heading", name="Act now").wait_for()

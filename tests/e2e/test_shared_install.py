@@ -162,7 +162,7 @@ def test_two_case_managers_cannot_see_each_others_records_and_a_supervisor_on_th
     ana = new_page(browser)
     sign_in(ana, a, "ana")
     gift = RB.facts["gift_offered"]
-    ana.get_by_text(next(g.title for g in RB.groups if g.id == gift.group), exact=True).first.click()
+    ana.get_by_text(next(f"{g.title}: {g.question}" for g in RB.groups if g.id == gift.group), exact=True).first.click()
     ana.get_by_role("radiogroup", name=gift.question).get_by_text("Yes", exact=True).click()
     ana.get_by_role("button", name="See the advice").click()
     ana.get_by_role("textbox", name="A short title for this consultation", exact=False).fill("A gift from a family")
