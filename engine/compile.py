@@ -394,6 +394,9 @@ class Matcher:
             self._alternatives.append(tuple(alternatives))
         self._layer = [layers[rule_id] for rule_id in self.rule_ids]
         self._concludes = [tuple(flag(d, True) for d in rulebase.rule(r).concludes) for r in self.rule_ids]
+        self._answers: dict[tuple, tuple] = {}
+        self._readers_by_layer = {name: tuple(sorted({(self._layer[r], r) for r in rules}))
+                                  for name, rules in self._readers.items()}
         self._concluders: dict[str, list[int]] = {}
         for i, flags in enumerate(self._concludes):
             for f in flags:
@@ -402,9 +405,12 @@ class Matcher:
     def _bit_of(self, name: str) -> int:
         return self._bit.setdefault(name, 1 << len(self._bit))
 
-    def state(self, values: Mapping[str, Any], firing: "Firing") -> tuple[int, dict[str, int], frozenset[int]]:
-        """The bits and numbers of an evaluated fact set, and the rules that fired for it."""
-        encoded = self._encoder(values, firing.derived)
+    def state(self, values: Mapping[str, Any], firing: "Firing",
+              inputs: Mapping[str, Any] | None = None) -> tuple[int, dict[str, int], frozenset[int]]:
+        """The bits and numbers of an evaluated fact set, and the rules that fired for it
+        (`inputs`: the answered facts' fields if already encoded, as a Baseline holds them)."""
+        encoded = {**(self._encoder.inputs(values) if inputs is None else inputs),
+                   **self._encoder.derived(firing.derived)}
         bits = 0
         for name, bit in self._bit.items():
             if encoded.get(name) == 1:
@@ -420,36 +426,55 @@ class Matcher:
                 return True
         return False
 
+    def _answer(self, fact_id: str, value: Any) -> tuple[tuple[str, int, bool], tuple[tuple[str, int], ...]]:
+        """One answer's fields, worked out once: (name, bit, set?) for the flags the rules test,
+        (name, number) for the numbers."""
+        key = (fact_id, tuple(value) if isinstance(value, list) else value)
+        answer = self._answers.get(key)
+        if answer is None:
+            flags, numbers = [], []
+            for name, v in self._encoder.one(fact_id, value).items():
+                if name in self._bit:
+                    flags.append((name, self._bit[name], bool(v)))
+                elif "__" not in name:
+                    numbers.append((name, v))
+            answer = self._answers[key] = (tuple(flags), tuple(numbers))
+        return answer
+
     def fired_with(self, state: tuple[int, dict[str, int], frozenset[int]], fact_id: str, value: Any) -> frozenset[int]:
         """The rules that fire once one more fact is answered: only the rules that read what the
         answer changes are decided again, layer by layer, with the derived facts that follow."""
         bits, numbers, fired = state
-        numbers = dict(numbers)
+        flags, answer_numbers = self._answer(fact_id, value)
         changed: set[str] = set()
-        for name, v in self._encoder.one(fact_id, value).items():
-            if name in self._bit:
-                bit = self._bit[name]
-                if bool(bits & bit) != bool(v):
-                    bits ^= bit
-                    changed.add(name)
-            elif "__" not in name and numbers.get(name) != v:
-                numbers[name] = v
+        for name, bit, on in flags:
+            if bool(bits & bit) != on:
+                bits ^= bit
                 changed.add(name)
+        if answer_numbers:
+            numbers = dict(numbers)
+            for name, v in answer_numbers:
+                if numbers.get(name) != v:
+                    numbers[name] = v
+                    changed.add(name)
+        if not changed:
+            return fired
         fired = set(fired)
-        done = -1  # the layers up to this one are decided
-        while changed:
-            rules = {r for name in changed for r in self._readers.get(name, ()) if self._layer[r] > done}
-            if not rules:
-                break
-            done = min(self._layer[r] for r in rules)
-            for r in sorted(r for r in rules if self._layer[r] == done):
+        pending: dict[int, set[int]] = {}  # layer -> the rules to decide again there
+        for name in changed:
+            for layer, r in self._readers_by_layer.get(name, ()):
+                pending.setdefault(layer, set()).add(r)
+        while pending:
+            layer = min(pending)
+            for r in sorted(pending.pop(layer)):
                 if self._holds(r, bits, numbers) != (r in fired):
                     fired.symmetric_difference_update((r,))
                     for name in self._concludes[r]:  # read only by later layers
                         now = any(c in fired for c in self._concluders[name])
                         if name in self._bit and bool(bits & self._bit[name]) != now:
                             bits ^= self._bit[name]
-                            changed.add(name)
+                            for later, reader in self._readers_by_layer.get(name, ()):
+                                pending.setdefault(later, set()).add(reader)
         return frozenset(fired)
 
 

@@ -1,4 +1,5 @@
-"""Step 4 of 5: check a scenario's facts, run them through the compiled rules, build the report.
+"""Step 4 of 5: check a scenario's facts, run them through the compiled rules, build the report
+(with "what else to find out", explore.py).
 
 `Advisor` is the object the CLI and the app hold: compiled once, evaluated many times, safe to
 share between threads, and keeping nothing from one evaluation to the next.
@@ -10,11 +11,10 @@ from typing import Any, Callable, Mapping
 
 from .compile import Baseline, Firing, Program
 from .errors import EngineFailure
-from .facts import CheckedFacts, check_facts, fact_applies
-from .model import URGENCIES, AllOf, AnyOf, Atom, Fact, Not, RuleBase
-from .report import (
-    Change, OpenQuestion, Report, action_urgencies, build_report, commitment_numbers, replaced_actions,
-)
+from .explore import Explorer
+from .facts import CheckedFacts, check_facts
+from .model import RuleBase
+from .report import OpenQuestion, Report, build_report
 
 
 MAX_REBUILDS = 3  # each retired instance stays in memory (freeing it could corrupt the heap)
@@ -28,7 +28,7 @@ class Advisor:
         self._program = Program(rulebase)
         self._recompile_lock = threading.Lock()
         self._rebuilds = 0
-        self._probes: dict[str, list[Any]] = {}
+        self._explorer = Explorer(rulebase)
 
     @property
     def version(self) -> str:
@@ -75,152 +75,23 @@ class Advisor:
                     self._program = Program(self.rulebase)
             return call(self._program)
 
-    # --- what else to find out ------------------------------------------------------------
+    # --- what else to find out (explore.py) ------------------------------------------------
 
-    def _open_questions(self, checked: CheckedFacts, base: Baseline | Firing,
-                        prefilter: bool = True) -> tuple[OpenQuestion, ...]:
-        """Unanswered facts that the rules already engaged with would read, and what each answer adds.
-
-        Only rules that read at least one answered fact (or a concluded derived fact) are
-        "engaged", so the list stays on the situation at hand instead of every possible dilemma.
-
-        Each candidate answer is first put to the compiled alternatives in plain Python (the
-        program's Matcher, which decides again only the rules that read what the answer
-        changes); an answer that would add nothing to the report is not put to the engine. Every
-        answer that would is decided by the engine, which must fire exactly the rules the Matcher
-        foresaw: anything else is a defect, and no report is given rather than a wrong one.
-        Each answer put to the engine asks again only the shards that read what it changes
-        (Program.probe). `prefilter=False` runs the whole engine for every candidate answer, as
-        before (tests compare the two).
-        """
+    def _open_questions(self, checked: CheckedFacts, base: Baseline | Firing, *,
+                        foresee: bool = True, confirm: bool = False) -> tuple[OpenQuestion, ...]:
+        """The unanswered questions whose answer would change the advice, each answer decided by
+        the compiled alternatives (Explorer.foreseen). `foresee=False` puts every answer to the
+        whole engine instead (the reference the differential tests compare with); `confirm=True`
+        (needs the engine's Baseline) also puts each answer that changes the advice to the engine,
+        asking only the shards that read what it changes, and refuses to report on a disagreement."""
         firing = base.firing if isinstance(base, Baseline) else base
-        prefilter = prefilter and isinstance(base, Baseline)
-        rb = self.rulebase
         values = checked.values
-        live = set(values) | {d for d, v in firing.derived.items() if v}
-        engaged_reads = {f for r in rb.rules if not live.isdisjoint(r.reads) for f in r.reads}
-        candidates = [f for f in rb.input_facts
-                      if f.id not in values and f.id in engaged_reads and fact_applies(f, values)]
-        memo: dict = {}  # shards whose fields a probe leaves unchanged are not asked again
-        base_commitments = commitment_numbers(rb, firing.fired)
-        base_actions = action_urgencies(rb, firing.fired)
-        base_replaced = replaced_actions(rb, firing.fired)
-        base_first: dict[str, tuple] = {}  # each action: where it is first recommended (rule, place in it)
-        for rule_id in firing.fired:
-            for place, ref in enumerate(rb.rule(rule_id).actions):
-                if ref.id not in base_replaced:
-                    base_first.setdefault(ref.id, (rb.position(rule_id), place))
-        matcher = self._program.matcher
-        state = matcher.state(values, firing)
-        found: list[tuple[tuple, OpenQuestion]] = []
-        for fact in candidates:
-            changes: list[Change] = []
-            seen: set[tuple] = set()
-            most_urgent = len(URGENCIES)
-            for value in self._probe_values(fact):
-                if prefilter:  # foreseen in plain Python; put to the engine only if it adds something
-                    foreseen = matcher.fired_with(state, fact.id, value)
-                    if foreseen == state[2]:
-                        continue  # the same rules fire: nothing to add
-                    fired = tuple(matcher.rule_ids[i] for i in sorted(foreseen))
-                    more = [matcher.rule_ids[i] for i in sorted(foreseen - state[2])]
-                    if state[2] <= foreseen and not any(rb.rule(r).replaces for r in more):
-                        # only rules added, none taking an action out: what they add is theirs alone
-                        added_c, added_a, raised, actions = _additions_of(rb, more, base_commitments, base_actions,
-                                                                          base_replaced, base_first)
-                    else:
-                        added_c, added_a, raised, actions = _additions(rb, fired, base_commitments, base_actions)
-                    if not (added_c or added_a or raised) or (added_c, added_a, raised) in seen:
-                        continue  # adds nothing, or nothing another value has not already shown
-                    trial = self._probe(base, fact.id, value, memo)
-                    if trial.fired != fired:
-                        raise EngineFailure(f"the rules engine and the compiled rules disagree about the answer"
-                                            f" {fact.id}: the engine fired {len(trial.fired)} rules, the compiled"
-                                            f" rules {len(fired)}")
-                else:
-                    trial = self._run({**values, fact.id: value}, memo)
-                    added_c, added_a, raised, actions = _additions(rb, trial.fired, base_commitments, base_actions)
-                key = (added_c, added_a, raised)
-                if any(key) and key not in seen:
-                    seen.add(key)
-                    label = (fact.value_label(value[0]) if fact.type == "list"
-                             else fact.value_label(value) if fact.type == "enum"
-                             else ("yes" if value else "no") if fact.type == "bool"
-                             else f"{value} {fact.unit}".strip())
-                    changes.append(Change(value, label, added_c, added_a, raised))
-                    most_urgent = min([most_urgent, *(URGENCIES.index(actions[a]) for a in added_a + raised)])
-            if changes:
-                rank = (most_urgent, -sum(len(c.adds_commitments) + len(c.adds_actions) for c in changes))
-                found.append((rank, OpenQuestion(fact.id, fact.label, fact.question, tuple(changes))))
-        order = {f.id: i for i, f in enumerate(rb.input_facts)}
-        found.sort(key=lambda item: (item[0], order[item[1].fact]))
-        return tuple(q for _, q in found)
-
-    def _probe_values(self, fact: Fact) -> list[Any]:
-        """The answers worth trying for an unanswered fact (each value; for a number, either side
-        of every threshold the rules compare it with), worked out once per fact."""
-        cached = self._probes.get(fact.id)
-        if cached is None:
-            cached = self._probes[fact.id] = self._probe_values_of(fact)
-        return cached
-
-    def _probe_values_of(self, fact: Fact) -> list[Any]:
-        if fact.type == "bool":
-            return [True, False]
-        if fact.type == "enum":
-            return list(fact.value_ids)
-        if fact.type == "list":
-            return [[v] for v in fact.value_ids]
-        thresholds = sorted({a for r in self.rulebase.rules for a in _thresholds(r.when, fact.id)})
-        points = sorted({t + d for t in thresholds for d in (-1, 0, 1)})
-        return [p for p in points if (fact.minimum is None or p >= fact.minimum)
-                and (fact.maximum is None or p <= fact.maximum)]
-
-
-def _additions(rb: RuleBase, fired: tuple[str, ...], base_commitments: set, base_actions: Mapping) -> tuple:
-    """What these rules firing would add to a report: commitments, actions, actions made more
-    urgent (and every action's urgency)."""
-    actions = action_urgencies(rb, fired)
-    added_c = tuple(sorted(commitment_numbers(rb, fired) - base_commitments))
-    added_a = tuple(a for a in actions if a not in base_actions)
-    raised = tuple(a for a in actions if a in base_actions
-                   and URGENCIES.index(actions[a]) < URGENCIES.index(base_actions[a]))
-    return added_c, added_a, raised, actions
-
-
-def _additions_of(rb: RuleBase, more: list[str], base_commitments: set, base_actions: Mapping,
-                  base_replaced: set, base_first: Mapping[str, tuple]) -> tuple:
-    """_additions when the only change is that the rules `more` fire too and none of them takes an
-    action out: their commitments and actions against the base's (an action a base rule takes
-    out stays out), without working out the whole report's again. Actions are listed in the order
-    _additions lists them: where each is first recommended (the rule in rule-base order, then its
-    place among that rule's actions)."""
-    added_c = tuple(sorted(commitment_numbers(rb, more) - base_commitments))
-    actions = dict(base_actions)
-    first = dict(base_first)
-    for rule_id in more:
-        for place, ref in enumerate(rb.rule(rule_id).actions):
-            if ref.id in base_replaced:
-                continue
-            where = (rb.position(rule_id), place)
-            first[ref.id] = min(first.get(ref.id, where), where)
-            urgency = ref.urgency or rb.actions[ref.id].urgency
-            if ref.id not in actions or URGENCIES.index(urgency) < URGENCIES.index(actions[ref.id]):
-                actions[ref.id] = urgency
-    order = sorted(actions, key=first.__getitem__)
-    added_a = tuple(a for a in order if a not in base_actions)
-    raised = tuple(a for a in order if a in base_actions
-                   and URGENCIES.index(actions[a]) < URGENCIES.index(base_actions[a]))
-    return added_c, added_a, raised, {a: actions[a] for a in order}
-
-
-def _thresholds(cond: Any, fact_id: str) -> list[int]:
-    if isinstance(cond, Atom):
-        if cond.fact != fact_id or cond.op in ("known", "unknown"):
-            return []
-        return list(cond.value) if isinstance(cond.value, tuple) else [cond.value]
-    if isinstance(cond, Not):
-        return _thresholds(cond.item, fact_id)
-    if isinstance(cond, (AllOf, AnyOf)):
-        return [t for item in cond.items for t in _thresholds(item, fact_id)]
-    return []
+        memo: dict = {}  # shards whose fields an answer leaves unchanged are not asked again
+        if not foresee:
+            return self._explorer.thorough(values, firing.fired, firing.derived,
+                                           lambda fact_id, value: self._run({**values, fact_id: value}, memo).fired)
+        if confirm and not isinstance(base, Baseline):
+            raise ValueError("confirming what the Matcher foresaw needs the engine's Baseline")
+        check = (lambda fact_id, value: self._probe(base, fact_id, value, memo).fired) if confirm else None
+        return self._explorer.foreseen(values, firing.fired, firing.derived, self._program.matcher, check,
+                                       base.inputs if isinstance(base, Baseline) else None)
