@@ -12,11 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,6 +19,7 @@ import yaml
 from playwright.sync_api import expect, sync_playwright
 
 import engine
+from tests.support.app_server import AS_MAKE_RUN, running_app
 from tests.support.axe import serious_violations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,12 +43,6 @@ REPORT = RB.actions["report_to_authorities"]
 C19 = RB.code.commitment(19)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def e2e_tmp(tmp_path_factory) -> Path:
     """The app's folder for this module: its database is e2e_tmp / "consultations.sqlite3"."""
@@ -61,38 +51,8 @@ def e2e_tmp(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def app_url(e2e_tmp):
-    tmp = e2e_tmp
-    port = free_port()
-    streamlit = Path(sys.executable).with_name("streamlit")
-    command = [str(streamlit)] if streamlit.exists() else [sys.executable, "-m", "streamlit"]
-    command += ["run", "ui/app.py", "--server.address", "127.0.0.1", "--server.port", str(port),
-                "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
-    env = {**os.environ, "NACM_ETHICS_DB": str(tmp / "consultations.sqlite3")}
-    log = open(tmp / "streamlit.log", "wb")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                    if response.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the app did not start:\n" + (tmp / "streamlit.log").read_text(errors="replace"))
-            time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    with running_app(e2e_tmp, AS_MAKE_RUN) as app:  # if it does not start, the error shows its log
+        yield app.url
 
 
 @pytest.fixture(scope="module")

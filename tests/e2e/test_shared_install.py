@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 import engine
-from tests.support.apprunner import running_app
+from tests.support.app_server import AS_MAKE_RUN, running_app
 from tests.support.axe import serious_violations
 from tests.support.users import PASSWORD, write_users
 
@@ -50,8 +50,9 @@ def apps(pg_server, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("shared")
     url = pg_server.create_database(f"e2e_shared_{os.getpid()}")
     env = {"DATABASE_URL": url, "NACM_ETHICS_USERS": str(write_users(tmp / "users.toml"))}
-    with running_app(env, tmp / "app-a.log") as a, running_app(env, tmp / "app-b.log") as b:
-        yield a, b
+    with running_app(tmp, AS_MAKE_RUN, env, timeout=90, log_name="app-a.log") as a, \
+            running_app(tmp, AS_MAKE_RUN, env, timeout=90, log_name="app-b.log") as b:
+        yield a.url, b.url
 
 
 @pytest.fixture(scope="module")

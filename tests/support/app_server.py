@@ -1,4 +1,7 @@
-"""A real `streamlit run ui/app.py` for browser and HTTP tests: started, waited for, stopped."""
+"""A real `streamlit run ui/app.py` for browser and HTTP tests: started, waited for, stopped.
+
+The one place the tests start the app: the browser suite, the shared-install test (two processes
+on one PostgreSQL database) and the privacy test (no flags at all) all use `running_app`."""
 from __future__ import annotations
 
 import contextlib
@@ -34,17 +37,24 @@ def _streamlit() -> list[str]:
     return [str(streamlit)] if streamlit.exists() else [sys.executable, "-m", "streamlit"]
 
 
+# The flags `make run` passes (nacm-ethics app), for tests of the app as users start it.
+AS_MAKE_RUN = ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats",
+               "false", "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
+
+
 @contextlib.contextmanager
 def running_app(tmp: Path, flags: list[str] | None = None, env: dict | None = None,
-                timeout: float = 60) -> Iterator[RunningApp]:
+                timeout: float = 60, log_name: str = "streamlit.log") -> Iterator[RunningApp]:
     """`streamlit run ui/app.py` with exactly the given flags (none: the project's own
-    .streamlit/config.toml decides everything but the port, given in the environment)."""
+    .streamlit/config.toml decides everything but the port, given in the environment), its
+    consultations in a SQLite file of `tmp` unless `env` names another database, its output in
+    `tmp / log_name`."""
     port = free_port()
     command = [*_streamlit(), "run", "ui/app.py", *(flags or [])]
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
     child_env.update({"STREAMLIT_SERVER_PORT": str(port), "NACM_ETHICS_DB": str(tmp / "consultations.sqlite3")})
     child_env.update(env or {})
-    log_path = tmp / "streamlit.log"
+    log_path = tmp / log_name
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=child_env, stdout=log, stderr=subprocess.STDOUT)
         try:
