@@ -92,6 +92,11 @@ class Encoder:
         self._entries = {**{e[0]: ("bool", e) for e in self._bools}, **{e[0]: ("choice", e) for e in self._choices},
                          **{e[0]: ("int", e) for e in self._ints}}
 
+    @property
+    def number_fields(self) -> tuple[str, ...]:
+        """The fields that hold a number (an answered number fact's value, under its own id)."""
+        return tuple(fact_id for fact_id, _ in self._ints)
+
     def one(self, fact_id: str, value: Any) -> dict[str, Any]:
         """The fields of one answered fact alone, as inputs() would give them (for a probe)."""
         kind, entry = self._entries[fact_id]
@@ -367,7 +372,7 @@ class Matcher:
         self._encoder = encoder
         self._bit: dict[str, int] = {}
         self.rule_ids = tuple(r.id for r in rulebase.rules)
-        index = {rule_id: i for i, rule_id in enumerate(self.rule_ids)}
+        index = self._index = {rule_id: i for i, rule_id in enumerate(self.rule_ids)}
         self._alternatives: list[tuple[tuple[int, int, tuple], ...]] = []
         self._readers: dict[str, list[int]] = {}  # field -> rules whose alternatives test it
         for rule in rulebase.rules:
@@ -415,9 +420,8 @@ class Matcher:
         for name, bit in self._bit.items():
             if encoded.get(name) == 1:
                 bits |= bit
-        numbers = {k: v for k, v in encoded.items() if not isinstance(v, str) and "__" not in k}
-        fired_ids = set(firing.fired)
-        return bits, numbers, frozenset(i for i, rule_id in enumerate(self.rule_ids) if rule_id in fired_ids)
+        numbers = {name: encoded[name] for name in self._encoder.number_fields if name in encoded}
+        return bits, numbers, frozenset(self._index[rule_id] for rule_id in firing.fired)
 
     def _holds(self, rule: int, bits: int, numbers: Mapping[str, int]) -> bool:
         for ones, zeros, numeric in self._alternatives[rule]:
