@@ -21,6 +21,7 @@ from playwright.sync_api import expect, sync_playwright
 import engine
 from tests.support.app_server import AS_MAKE_RUN, running_app
 from tests.support.axe import serious_violations
+from tests.support.older_rules import older_advisor
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -322,35 +323,13 @@ def test_a_consultation_is_saved_found_discussed_and_exported_as_a_record(browse
     page.context.close()
 
 
-OLDER_RULE = """\
-rules:
-  - id: older.abuse_self_care
-    title: An older rule, since withdrawn
-    priority: 10
-    when:
-      all:
-        - suspected_abuse
-    cites:
-      - commitment: 26
-        why: A rule of an older rule base.
-    actions:
-      - self_care
-    examples:
-      fires:
-        - {suspected_abuse: true}
-      silent:
-        - {suspected_abuse: false}
-"""
 
 
 def test_a_consultation_saved_under_older_rules_shows_what_changed(browser, app_url, e2e_tmp, tmp_path):
     """Re-run against today's rules: a consultation saved when the rule base had one more rule."""
     from ui.storage import Store
 
-    rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "rules", rules)
-    (rules / "older.yaml").write_text(OLDER_RULE, encoding="utf-8")
-    older = engine.load(rules)
+    older = older_advisor(tmp_path)
     facts = {"suspected_abuse": True, "victim_group": "child"}
     store = Store(e2e_tmp / "consultations.sqlite3")
     consultation_id = store.save("Saved under the older rules", facts, older.version, older.sha256,

@@ -2,48 +2,24 @@
 status and decision, an attributed notes thread, exports, what if, delete."""
 from __future__ import annotations
 
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 import engine
+from tests.support import older_rules
 from ui.exports import record_exports
 from ui.storage import Store
 
 from conftest import shown_actions, unescape
 
-ROOT = Path(__file__).resolve().parents[2]
 FACTS = {"suspected_abuse": True, "victim_group": "child"}
-OLDER_RULE = """\
-rules:
-  - id: older.abuse_self_care
-    title: An older rule, since withdrawn
-    priority: 10
-    when:
-      all:
-        - suspected_abuse
-    cites:
-      - commitment: 26
-        why: A rule of an older rule base.
-    actions:
-      - self_care
-    examples:
-      fires:
-        - {suspected_abuse: true}
-      silent:
-        - {suspected_abuse: false}
-"""
 
 
 @pytest.fixture(scope="module")
 def older_advisor(tmp_path_factory) -> engine.Advisor:
     """The real rule base plus one rule that today's rules no longer have."""
-    rules = tmp_path_factory.mktemp("older") / "rules"
-    shutil.copytree(ROOT / "rules", rules)
-    (rules / "older.yaml").write_text(OLDER_RULE, encoding="utf-8")
-    return engine.load(rules)
+    return older_rules.older_advisor(tmp_path_factory.mktemp("older"))
 
 
 def save(db_path, advisor, title="Bruise at a home visit", facts=FACTS, author="Case manager", sha=None,
