@@ -41,7 +41,7 @@ import json
 import threading
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import durable_rules_engine
 
@@ -91,11 +91,8 @@ class Encoder:
                 self._ints.append((fact.id, known_flag(fact.id)))
         self._entries = {**{e[0]: ("bool", e) for e in self._bools}, **{e[0]: ("choice", e) for e in self._choices},
                          **{e[0]: ("int", e) for e in self._ints}}
-
-    @property
-    def number_fields(self) -> tuple[str, ...]:
-        """The fields that hold a number (an answered number fact's value, under its own id)."""
-        return tuple(fact_id for fact_id, _ in self._ints)
+        # The fields that hold a number (an answered number fact's value, under its own id).
+        self.number_fields: tuple[str, ...] = tuple(fact_id for fact_id, _ in self._ints)
 
     def one(self, fact_id: str, value: Any) -> dict[str, Any]:
         """The fields of one answered fact alone, as inputs() would give them (for a probe)."""
@@ -411,16 +408,24 @@ class Matcher:
         return self._bit.setdefault(name, 1 << len(self._bit))
 
     def state(self, values: Mapping[str, Any], firing: "Firing",
-              inputs: Mapping[str, Any] | None = None) -> tuple[int, dict[str, int], frozenset[int]]:
+              base: "Baseline | None" = None) -> tuple[int, dict[str, int], frozenset[int]]:
         """The bits and numbers of an evaluated fact set, and the rules that fired for it
-        (`inputs`: the answered facts' fields if already encoded, as a Baseline holds them)."""
-        encoded = {**(self._encoder.inputs(values) if inputs is None else inputs),
-                   **self._encoder.derived(firing.derived)}
+        (`base`: the engine's run of these facts, whose encoded inputs and raised flags are reused)."""
+        if base is None:
+            inputs = self._encoder.inputs(values)
+            raised: Iterable[str] = (name for name, v in inputs.items() if v == 1)
+        else:
+            inputs, raised = base.inputs, base.raised
+        bit_of = self._bit
         bits = 0
-        for name, bit in self._bit.items():
-            if encoded.get(name) == 1:
+        for name in raised:
+            bit = bit_of.get(name)
+            if bit is not None:
                 bits |= bit
-        numbers = {name: encoded[name] for name in self._encoder.number_fields if name in encoded}
+        for name, v in self._encoder.derived(firing.derived).items():
+            if v == 1 and name in bit_of:
+                bits |= bit_of[name]
+        numbers = {name: inputs[name] for name in self._encoder.number_fields if name in inputs}
         return bits, numbers, frozenset(self._index[rule_id] for rule_id in firing.fired)
 
     def _holds(self, rule: int, bits: int, numbers: Mapping[str, int]) -> bool:

@@ -94,4 +94,4 @@ class Advisor:
             raise ValueError("confirming what the Matcher foresaw needs the engine's Baseline")
         check = (lambda fact_id, value: self._probe(base, fact_id, value, memo).fired) if confirm else None
         return self._explorer.foreseen(values, firing.fired, firing.derived, self._program.matcher, check,
-                                       base.inputs if isinstance(base, Baseline) else None)
+                                       base if isinstance(base, Baseline) else None)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
-from .compile import Firing, Matcher
+from .compile import Baseline, Firing, Matcher
 from .errors import EngineFailure
 from .facts import fact_applies
 from .model import URGENCIES, AllOf, AnyOf, Atom, Fact, Not, RuleBase
@@ -75,11 +75,11 @@ class Explorer:
 
     def foreseen(self, values: Mapping[str, Any], fired: tuple[str, ...], derived: Mapping[str, bool],
                  matcher: Matcher, confirm: Decide | None = None,
-                 inputs: Mapping[str, Any] | None = None) -> tuple[OpenQuestion, ...]:
+                 base: Baseline | None = None) -> tuple[OpenQuestion, ...]:
         """The questions, each answer decided by the Matcher. `confirm`, if given, is asked the
-        rules that fire for each answer that changes the advice, and must agree. `inputs`: the
-        answered facts already encoded for the engine, if at hand."""
-        state = matcher.state(values, Firing(fired, dict(derived)), inputs)
+        rules that fire for each answer that changes the advice, and must agree. `base`: the
+        engine's run of these facts, if at hand (its encoding is reused)."""
+        state = matcher.state(values, Firing(fired, dict(derived)), base)
         base = state[2]
         base_commitments = commitment_numbers(self.rulebase, fired)
         base_replaced = replaced_actions(self.rulebase, fired)
