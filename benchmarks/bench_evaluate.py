@@ -15,8 +15,9 @@ For the real rule base, on the same fact sets:
 Then generated rule bases of 50 to 5,000 rules, each loaded and evaluated in a process of its own
 (so that its peak memory is its own), the PDF of a report, and throughput.
 
-Medians of several runs (the real rule base's figures measured in turns, round by round). Targets (issue 8): evaluate <= 2x raw C; explore <= 2x evaluate;
-5,000 rules <= 20 ms per evaluation and <= 150 MB; 1,000 rules load < 1 s; PDF < 50 ms.
+Medians of several runs (the real rule base's figures measured in turns, round by round).
+Targets (issue 8): evaluate <= 2x raw C; explore <= 2x evaluate; 5,000 rules <= 20 ms per
+evaluation and <= 150 MB; 1,000 rules load < 1 s; PDF < 50 ms.
 
 Run with `make bench` (`python -m benchmarks.bench_evaluate` from the checkout, so that the
 tests' support modules import).
@@ -284,7 +285,7 @@ def pdf_figures(rows: list) -> float:
     first = time.process_time() - start
     per = median_seconds(lambda: [to_pdf(r, advisor.rulebase, title="A home visit") for r in reports], 5) / len(reports)
     rows.append((f"PDF of a report ({len(reports)} scenario reports)", per, "target < 50 ms"))
-    rows.append((f"  the process's first PDF (the fonts parsed, once)", first, ""))
+    rows.append(("  the process's first PDF (the fonts parsed, once)", first, ""))
     return per
 
 
@@ -346,7 +347,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--sweep-child":
-        sweep_child(sys.argv[2])
-    else:
-        main()
+    main()

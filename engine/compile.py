@@ -358,9 +358,9 @@ _COMPARE = {"$lt": int.__lt__, "$lte": int.__le__, "$gt": int.__gt__, "$gte": in
 class Matcher:
     """The compiled alternatives in plain Python, each as two bit masks (the flags that must be 1,
     those that must be 0) and any numeric tests, to tell cheaply whether facts that differ from an
-    evaluated set in one answer would fire other rules. "What else to find out" asks it of every
-    candidate answer, and only the answers it says change something go to the engine, which then
-    decides them (and must agree: a disagreement is a defect, see Advisor). It reads the same
+    evaluated set in one answer would fire other rules. "What else to find out" (explore.py) asks
+    it of every candidate answer instead of the engine; differential tests, and Advisor's
+    confirm=True, hold it to what the engine fires. It reads the same
     compiled alternatives the engine was given, with the engine's semantics (a test on a number
     that is not known is false, as the engine's $neq on a missing key is)."""
 
@@ -371,7 +371,7 @@ class Matcher:
         self.rule_ids = tuple(r.id for r in rulebase.rules)
         index = self._index = {rule_id: i for i, rule_id in enumerate(self.rule_ids)}
         self._alternatives: list[tuple[tuple[int, int, tuple], ...]] = []
-        self._readers: dict[str, list[int]] = {}  # field -> rules whose alternatives test it
+        readers: dict[str, list[int]] = {}  # field -> rules whose alternatives test it
         for rule in rulebase.rules:
             alternatives = []
             for term in terms[rule.id]:
@@ -382,9 +382,9 @@ class Matcher:
                     if key.startswith("$"):
                         (field, number), = value.items()
                         numeric.append((field, _COMPARE[key], number))
-                        self._readers.setdefault(field, []).append(index[rule.id])
+                        readers.setdefault(field, []).append(index[rule.id])
                         continue
-                    self._readers.setdefault(key, []).append(index[rule.id])
+                    readers.setdefault(key, []).append(index[rule.id])
                     if isinstance(value, int) and not isinstance(value, bool) and value in (0, 1) and "__" in key:
                         if value:
                             ones |= self._bit_of(key)
@@ -397,8 +397,9 @@ class Matcher:
         self._layer = [layers[rule_id] for rule_id in self.rule_ids]
         self._concludes = [tuple(flag(d, True) for d in rulebase.rule(r).concludes) for r in self.rule_ids]
         self._answers: dict[tuple, tuple] = {}
+        # field -> (layer, rule) of the rules that test it: the rules an answer makes decide again
         self._readers_by_layer = {name: tuple(sorted({(self._layer[r], r) for r in rules}))
-                                  for name, rules in self._readers.items()}
+                                  for name, rules in readers.items()}
         self._concluders: dict[str, list[int]] = {}
         for i, flags in enumerate(self._concludes):
             for f in flags:

@@ -88,10 +88,10 @@ class Advisor:
         values = checked.values
         memo: dict = {}  # shards whose fields an answer leaves unchanged are not asked again
         if not foresee:
-            return self._explorer.thorough(values, firing.fired, firing.derived,
+            return self._explorer.thorough(values, firing,
                                            lambda fact_id, value: self._run({**values, fact_id: value}, memo).fired)
         if confirm and not isinstance(base, Baseline):
             raise ValueError("confirming what the Matcher foresaw needs the engine's Baseline")
         check = (lambda fact_id, value: self._probe(base, fact_id, value, memo).fired) if confirm else None
-        return self._explorer.foreseen(values, firing.fired, firing.derived, self._program.matcher, check,
+        return self._explorer.foreseen(values, firing, self._program.matcher, check,
                                        base if isinstance(base, Baseline) else None)

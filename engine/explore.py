@@ -73,19 +73,18 @@ class Explorer:
         return [f for f in self.rulebase.input_facts
                 if f.id in engaged and f.id not in values and fact_applies(f, values)]
 
-    def foreseen(self, values: Mapping[str, Any], fired: tuple[str, ...], derived: Mapping[str, bool],
-                 matcher: Matcher, confirm: Decide | None = None,
-                 base: Baseline | None = None) -> tuple[OpenQuestion, ...]:
+    def foreseen(self, values: Mapping[str, Any], firing: Firing, matcher: Matcher,
+                 confirm: Decide | None = None, base: Baseline | None = None) -> tuple[OpenQuestion, ...]:
         """The questions, each answer decided by the Matcher. `confirm`, if given, is asked the
         rules that fire for each answer that changes the advice, and must agree. `base`: the
         engine's run of these facts, if at hand (its encoding is reused)."""
-        state = matcher.state(values, Firing(fired, dict(derived)), base)
-        base = state[2]
-        base_commitments = commitment_numbers(self.rulebase, fired)
-        base_replaced = replaced_actions(self.rulebase, fired)
+        state = matcher.state(values, firing, base)
+        before = state[2]  # the rules firing now, as the Matcher's indices
+        base_commitments = commitment_numbers(self.rulebase, firing.fired)
+        base_replaced = replaced_actions(self.rulebase, firing.fired)
         base_urgency: dict[str, int] = {}
         base_first: dict[str, tuple[int, int]] = {}
-        for i in sorted(base):
+        for i in sorted(before):
             for action, urgency, where in self._effects[i].actions:
                 if action in base_replaced:
                     continue
@@ -95,10 +94,10 @@ class Explorer:
 
         def decide(fact_id: str, value: Any) -> Additions | None:
             now = matcher.fired_with(state, fact_id, value)
-            if now == base:
+            if now == before:
                 return None
-            more = sorted(now - base)
-            if base <= now and not any(self._effects[i].replaces for i in more):
+            more = sorted(now - before)
+            if before <= now and not any(self._effects[i].replaces for i in more):
                 added = self._added(more, base_commitments, base_urgency, base_first, base_replaced)
             else:  # a rule stops firing, or takes an action out: the whole report's actions again
                 added = self._whole(sorted(now), base_commitments, base_urgency)
@@ -107,15 +106,14 @@ class Explorer:
                 raise EngineFailure(f"the rules engine and the compiled rules disagree about the answer {fact_id}")
             return added
 
-        return self._questions(values, derived, decide)
+        return self._questions(values, firing.derived, decide)
 
-    def thorough(self, values: Mapping[str, Any], fired: tuple[str, ...], derived: Mapping[str, bool],
-                 run: Decide) -> tuple[OpenQuestion, ...]:
+    def thorough(self, values: Mapping[str, Any], firing: Firing, run: Decide) -> tuple[OpenQuestion, ...]:
         """The questions with every answer put to `run` (the whole engine), the additions built by
         the report's own functions: the reference the differential tests compare with."""
-        base_commitments = commitment_numbers(self.rulebase, fired)
-        base_actions = action_urgencies(self.rulebase, fired)
-        return self._questions(values, derived, lambda fact_id, value: additions(
+        base_commitments = commitment_numbers(self.rulebase, firing.fired)
+        base_actions = action_urgencies(self.rulebase, firing.fired)
+        return self._questions(values, firing.derived, lambda fact_id, value: additions(
             self.rulebase, tuple(run(fact_id, value)), base_commitments, base_actions))
 
     def _questions(self, values: Mapping[str, Any], derived: Mapping[str, bool],

@@ -323,8 +323,6 @@ def test_a_consultation_is_saved_found_discussed_and_exported_as_a_record(browse
     page.context.close()
 
 
-
-
 def test_a_consultation_saved_under_older_rules_shows_what_changed(browser, app_url, e2e_tmp, tmp_path):
     """Re-run against today's rules: a consultation saved when the rule base had one more rule."""
     from ui.storage import Store
