@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .model import Rule, RuleBase
-from .words import ROLE_WORDS, URGENCY_MEANING, URGENCY_WORDS, condition_words
+from .words import LEADS_WORDS, ROLE_WORDS, URGENCY_MEANING, URGENCY_WORDS, condition_words
 from .scenarios import ScenarioResult
 
 
@@ -32,6 +32,7 @@ def explain_rule(rulebase: RuleBase, rule: Rule, fired_by: Sequence[str] = ()) -
         action = rulebase.actions[ref.id]
         urgency = ref.urgency or action.urgency
         override = "" if ref.urgency is None else " (this rule sets the urgency)"
+        override += f" ({LEADS_WORDS[2:]})" if ref.leads else ""
         lines.append(f"  recommends {ref.id}, {urgency}{override}: {action.label}"
                      + (f". Note: {ref.note}" if ref.note else ""))
     for fact_id in rule.concludes:
@@ -89,7 +90,8 @@ def rule_words(rulebase: RuleBase, rule: Rule) -> RuleWords:
     for ref in rule.actions:
         action = rulebase.actions[ref.id]
         urgency = ref.urgency or action.urgency
-        recommends.append(f"{action.label} ({URGENCY_WORDS[urgency]}: {URGENCY_MEANING[urgency]})"
+        recommends.append(f"{action.label} ({URGENCY_WORDS[urgency]}: {URGENCY_MEANING[urgency]}"
+                          f"{LEADS_WORDS if ref.leads else ''})"
                           + (f". {ref.note}" if ref.note else "."))
     tensions = [f"{a}. {code.commitment(a).title} and {b}. {code.commitment(b).title}: {t.why}"
                 for t in rule.tensions for a, b in [t.between]]

@@ -98,6 +98,8 @@ MESSAGES: dict[str, str] = {
     "cited_twice": "{kind} {number} is cited twice",
     "unknown_action": "unknown action '{action}'{suggestion}",
     "action_twice": "action '{action}' is listed twice",
+    "leads_not_supporting": ("'leads' puts a supporting step (consulting, the agency's policy, recording) before the "
+                             "situation's own steps; '{action}' is not a supporting step, so it needs no 'leads'"),
     "safety_delayed": "'{action}' is a safety action and is always immediate: it must never be delayed"
                       " (remove 'urgency: {urgency}')",
     "replaces_safety": "'{action}' is a safety action: no rule may take it out of a report",

@@ -206,6 +206,9 @@ class ActionRef:
     id: str
     urgency: str | None = None  # None: the catalogue's default
     note: str = ""
+    # A supporting step (consulting, the agency's policy) that comes before the situation's own
+    # steps of its urgency: the decision belongs to the supervisor or the agency, so ask first.
+    leads: bool = False
 
 
 @dataclass(frozen=True)

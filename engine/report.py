@@ -3,7 +3,8 @@
 Built from the rule base and the engine's firing only, so it never depends on durable-rules.
 Everything is sorted by a stated key (firing order is not a contract): commitments governing
 first, then also relevant, each by number; purposes by number; actions immediate -> soon ->
-routine, safety actions first, supporting actions last unless immediate, then by the highest
+routine, safety actions first, then supporting actions a rule says lead, other supporting actions
+last unless immediate, then by the highest
 priority of the rules behind them, then in the order the author of that rule listed them, then
 in catalogue order; tensions by their pair; questions by rule priority.
 """
@@ -333,13 +334,17 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
                 author_position[ref.id] = [r.id for r in rule.actions].index(ref.id)
     catalogue = list(rulebase.actions)
 
+    leading = {ref.id for rule in ranked for ref in rule.actions if ref.leads and ref.id in urgencies}
+
     def action_key(action_id: str) -> tuple:
         action = rulebase.actions[action_id]
-        # Within one urgency: safety first, supporting steps last (but not when a rule makes one
-        # immediate: consulting now is then part of the response, not a formality after it), then
-        # the steps of the most specific (highest-priority) rule in the order its author listed them.
-        demoted = action.supporting and urgencies[action_id] != "immediate"
-        return (URGENCIES.index(urgencies[action_id]), not action.safety, demoted,
+        # Within one urgency: safety first, then a supporting step a rule says leads (the decision is
+        # the supervisor's or the agency's, so asking comes first), other supporting steps last (but
+        # not when a rule makes one immediate: consulting now is then part of the response, not a
+        # formality after it), then the steps of the most specific (highest-priority) rule in the
+        # order its author listed them.
+        demoted = action.supporting and urgencies[action_id] != "immediate" and action_id not in leading
+        return (URGENCIES.index(urgencies[action_id]), not action.safety, action_id not in leading, demoted,
                 -action_priority[action_id], author_position[action_id], catalogue.index(action_id))
 
     actions = []

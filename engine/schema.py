@@ -142,6 +142,7 @@ class ActionRefDoc(StrictModel):
     id: str
     urgency: Optional[Literal["immediate", "soon", "routine"]] = None
     note: str = ""
+    leads: bool = False
 
 
 class TensionDoc(StrictModel):

@@ -497,7 +497,10 @@ def _build_rules(files: list[tuple[Document, RuleFileDoc | None]], code: Code, f
                 if actions[a.id].safety and a.urgency not in (None, "immediate"):
                     place.add(say("safety_delayed", action=a.id, urgency=a.urgency), aloc + ("urgency",), owner,
                               dotted(("actions", ai, "urgency")))
-                refs.append(ActionRef(a.id, a.urgency, a.note.strip()))
+                if a.leads and not actions[a.id].supporting:
+                    place.add(say("leads_not_supporting", action=a.id), aloc + ("leads",), owner,
+                              dotted(("actions", ai, "leads")))
+                refs.append(ActionRef(a.id, a.urgency, a.note.strip(), a.leads))
             for xi, x in enumerate(r.replaces):
                 xloc, field = loc + ("replaces", xi), dotted(("replaces", xi))
                 if x not in actions:

@@ -367,3 +367,37 @@ def test_a_supporting_step_made_immediate_keeps_its_rules_rank(tmp_path):
         ("maintain_boundary", "soon"),
         ("document", "routine"),               # supporting at its usual urgency: last
     ]
+
+
+LEADING_RULES = CHAIN_RULES + """\
+  - id: l.policy_first
+    title: the agency decides, so its policy first
+    priority: 20
+    when: flag_b
+    actions:
+      - {id: follow_agency_policy, urgency: soon, leads: true}
+      - {id: consult_supervisor, urgency: soon}
+  - id: l.situation
+    title: the situation's own steps, from a more specific rule
+    priority: 80
+    when: flag_b
+    actions: [maintain_boundary, end_outside_relationship]
+  - id: l.danger
+    title: a safety step still comes first
+    priority: 10
+    when: flag_a
+    actions: [emergency_response]
+"""
+
+
+def test_a_leading_supporting_step_comes_before_the_situations_own_steps(tmp_path):
+    advisor = engine.load(make_rules_dir(tmp_path, LEADING_RULES))
+    report = advisor.evaluate({"flag_b": True}, explore=False)
+    assert [(a.id, a.urgency) for a in report.actions] == [
+        ("follow_agency_policy", "soon"),      # leads: before the higher-priority rule's steps
+        ("maintain_boundary", "soon"),
+        ("end_outside_relationship", "soon"),
+        ("consult_supervisor", "soon"),        # supporting, not leading: after them
+    ]
+    with_danger = advisor.evaluate({"flag_a": True, "flag_b": True}, explore=False)
+    assert [a.id for a in with_danger.actions][:2] == ["emergency_response", "follow_agency_policy"]

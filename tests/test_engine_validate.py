@@ -79,6 +79,10 @@ RULE_MISTAKES = [
     ("a safety action delayed by a rule",
      one_rule("    when: flag_a\n    actions:\n      - {id: report_to_authorities, urgency: soon}\n"),
      "'report_to_authorities' is a safety action and is always immediate: it must never be delayed", 6),
+    ("leads on a step that is not a supporting one",
+     one_rule("    when: flag_a\n    actions:\n      - {id: maintain_boundary, leads: true}\n"),
+     "'leads' puts a supporting step (consulting, the agency's policy, recording) before the situation's own steps; "
+     "'maintain_boundary' is not a supporting step", 6),
     ("a rule with nothing to say",
      one_rule("    when: flag_a\n"),
      "rule t.rule: the rule says nothing", 2),
