@@ -157,13 +157,19 @@ Term = tuple  # tests that must all hold (a flat $and)
 
 def atom_terms(atom: Atom, fact: Fact, positive: bool = True) -> list[list[Test]]:
     """An atom (or its negation) as alternatives, each a list of tests that must all hold."""
+    return [[_test_of(key) for key in term] for term in _atom_keys(atom, fact, positive)]
+
+
+def _atom_keys(atom: Atom, fact: Fact, positive: bool) -> list[list[tuple]]:
+    """atom_terms, each test written as a hashable key, as the expansion uses them: a flag test
+    {'f__x': 1} as ('f__x', 1), a comparison {'$lt': {'age': 18}} as ('$lt', (('age', 18),))."""
     one = 1 if positive else 0
     if atom.op in ("known", "unknown"):
-        return [[{known_flag(atom.fact): int((atom.op == "known") == positive)}]]
+        return [[(known_flag(atom.fact), int((atom.op == "known") == positive))]]
     if fact.type == "int":
-        return _int_atom_terms(atom, positive)
+        return _int_atom_keys(atom, positive)
     values = [atom.value] if atom.op == "equals" else list(atom.value)
-    flags = [{flag(atom.fact, v): one} for v in values]
+    flags = [(flag(atom.fact, v), one) for v in values]
     # equals / one_of / contains_any hold when any flag is set; contains_all when every flag is.
     # Negation swaps "any" and "all" (and the flags' value).
     any_of = atom.op != "contains_all"
@@ -172,29 +178,17 @@ def atom_terms(atom: Atom, fact: Fact, positive: bool = True) -> list[list[Test]
     return [flags]
 
 
-def _int_atom_terms(atom: Atom, positive: bool) -> list[list[Test]]:
-    unknown = {known_flag(atom.fact): 0}
+def _int_atom_keys(atom: Atom, positive: bool) -> list[list[tuple]]:
+    unknown = (known_flag(atom.fact), 0)
     if atom.op in ("equals", "one_of"):
         values = [atom.value] if atom.op == "equals" else list(atom.value)
         if positive:
-            return [[{atom.fact: v}] for v in values]
-        return [[unknown], [{"$neq": {atom.fact: v}} for v in values]]
+            return [[(atom.fact, v)] for v in values]
+        return [[unknown], [("$neq", ((atom.fact, v),)) for v in values]]
     op = _COMPARISON[atom.op]
     if positive:
-        return [[{known_flag(atom.fact): 1}, {op: {atom.fact: atom.value}}]]
-    return [[unknown], [{_NEGATED_COMPARISON[op]: {atom.fact: atom.value}}]]
-
-
-def _contradicts(tests: list[Test]) -> bool:
-    """Two 0/1 tests on the same flag with different values can never both hold."""
-    seen: dict[str, Any] = {}
-    for test in tests:
-        (key, value), = test.items()
-        if not key.startswith("$"):
-            if key in seen and seen[key] != value:
-                return True
-            seen[key] = value
-    return False
+        return [[(known_flag(atom.fact), 1), (op, ((atom.fact, atom.value),))]]
+    return [[unknown], [(_NEGATED_COMPARISON[op], ((atom.fact, atom.value),))]]
 
 
 def condition_terms(cond: Condition, facts: Mapping[str, Fact], positive: bool = True,
@@ -207,29 +201,41 @@ def condition_terms(cond: Condition, facts: Mapping[str, Fact], positive: bool =
     does. The expansion is conditions.expand (the one the validator uses too), with each test
     written as engine tests by atom_terms; duplicate and self-contradictory alternatives are
     dropped as they arise. Past `limit` alternatives the expansion stops and returns more than
-    `limit` (the caller refuses the rule).
+    `limit` (the caller refuses the rule). The expansion works on each test's hashable key and
+    writes the engine's tests once at the end: comparing dicts while expanding was most of the
+    cost of compiling a large rule base.
     """
-    def literal(atom: Atom, holds: bool) -> list[list[Test]]:
-        return atom_terms(atom, facts[atom.fact], holds)
+    def literal(atom: Atom, holds: bool) -> list[list[tuple]]:
+        return _atom_keys(atom, facts[atom.fact], holds)
 
-    return expand(cond, literal, positive, limit, _simplify)
-
-
-def _test_key(test: Test) -> tuple:
-    """A test as a hashable value: {'f__x': 1} -> ('f__x', 1); {'$lt': {'age': 18}} -> ('$lt', (('age', 18),))."""
-    (key, value), = test.items()
-    return (key, tuple(sorted(value.items()))) if isinstance(value, dict) else (key, value)
+    return [tuple(map(_test_of, term)) for term in expand(cond, literal, positive, limit, _simplify)]
 
 
-def _simplify(terms: list[Term]) -> list[Term]:
+def _test_of(key: tuple) -> Test:
+    """The engine's test from its key (see _atom_keys)."""
+    name, value = key
+    return {name: dict(value)} if name.startswith("$") else {name: value}
+
+
+def _simplify(terms: list[tuple]) -> list[tuple]:
     """Drop repeated tests within an alternative, then contradictory and repeated alternatives
-    (the same tests in another order are the same alternative); first occurrences kept, in order."""
-    unique: dict[frozenset, Term] = {}
+    (the same tests in another order are the same alternative); first occurrences kept, in order.
+    Works on test keys (_atom_keys)."""
+    unique: dict[frozenset, tuple] = {}
     for term in terms:
-        tests = list({_test_key(t): t for t in term}.values())
+        tests = tuple(dict.fromkeys(term))
         if not _contradicts(tests):
-            unique.setdefault(frozenset(map(_test_key, tests)), tuple(tests))
+            unique.setdefault(frozenset(tests), tests)
     return list(unique.values())
+
+
+def _contradicts(tests: tuple) -> bool:
+    """Two 0/1 tests on the same flag with different values can never both hold."""
+    seen: dict[str, Any] = {}
+    for name, value in tests:
+        if not name.startswith("$") and seen.setdefault(name, value) != value:
+            return True
+    return False
 
 
 def term_pattern(term: Term) -> dict:

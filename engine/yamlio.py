@@ -83,7 +83,7 @@ class _Builder:
         self.root: Any = None
         self.nodes = 0
         self.documents = 0
-        self.scalars: dict[tuple[str, str], Any] = {}  # (tag, text) -> value: ids and keys repeat a lot
+        self.scalars: dict[tuple, Any] = {}  # (tag, text, implicit) -> value: ids and keys repeat a lot
         self.constructor = yaml.constructor.SafeConstructor()
 
     def build(self, text: str) -> Any:
@@ -127,12 +127,12 @@ class _Builder:
             raise _refused(_ALIASES, self.source, event)
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
+        memo = (event.tag, event.value, event.implicit)
+        if memo in self.scalars:
+            return self.scalars[memo]
         tag = event.tag
         if tag is None or tag == "!":
             tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
-        memo = (tag, event.value)
-        if memo in self.scalars:
-            return self.scalars[memo]
         if tag == _VALUE_TAG:  # a plain '=': the safe loader reads it as text too
             tag = "tag:yaml.org,2002:str"
         elif tag == _MERGE_TAG:
