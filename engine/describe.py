@@ -32,7 +32,7 @@ def explain_rule(rulebase: RuleBase, rule: Rule, fired_by: Sequence[str] = ()) -
         action = rulebase.actions[ref.id]
         urgency = ref.urgency or action.urgency
         override = "" if ref.urgency is None else " (this rule sets the urgency)"
-        override += f" ({LEADS_WORDS[2:]})" if ref.leads else ""
+        override += f" ({LEADS_WORDS})" if ref.leads else ""
         lines.append(f"  recommends {ref.id}, {urgency}{override}: {action.label}"
                      + (f". Note: {ref.note}" if ref.note else ""))
     for fact_id in rule.concludes:
@@ -91,7 +91,7 @@ def rule_words(rulebase: RuleBase, rule: Rule) -> RuleWords:
         action = rulebase.actions[ref.id]
         urgency = ref.urgency or action.urgency
         recommends.append(f"{action.label} ({URGENCY_WORDS[urgency]}: {URGENCY_MEANING[urgency]}"
-                          f"{LEADS_WORDS if ref.leads else ''})"
+                          f"{'; ' + LEADS_WORDS if ref.leads else ''})"
                           + (f". {ref.note}" if ref.note else "."))
     tensions = [f"{a}. {code.commitment(a).title} and {b}. {code.commitment(b).title}: {t.why}"
                 for t in rule.tensions for a, b in [t.between]]

@@ -4,9 +4,8 @@ Built from the rule base and the engine's firing only, so it never depends on du
 Everything is sorted by a stated key (firing order is not a contract): commitments governing
 first, then also relevant, each by number; purposes by number; actions immediate -> soon ->
 routine, safety actions first, then supporting actions a rule says lead, other supporting actions
-last unless immediate, then by the highest
-priority of the rules behind them, then in the order the author of that rule listed them, then
-in catalogue order; tensions by their pair; questions by rule priority.
+last unless immediate, then by the highest priority of the rules behind them, then in the order
+the author of that rule listed them, then in catalogue order; tensions by their pair; questions by rule priority.
 """
 from __future__ import annotations
 
@@ -343,7 +342,7 @@ def build_report(rulebase: RuleBase, facts: Mapping[str, Any], implied: tuple[st
         # not when a rule makes one immediate: consulting now is then part of the response, not a
         # formality after it), then the steps of the most specific (highest-priority) rule in the
         # order its author listed them.
-        demoted = action.supporting and urgencies[action_id] != "immediate" and action_id not in leading
+        demoted = action.supporting and urgencies[action_id] != "immediate"
         return (URGENCIES.index(urgencies[action_id]), not action.safety, action_id not in leading, demoted,
                 -action_priority[action_id], author_position[action_id], catalogue.index(action_id))
 

@@ -19,7 +19,7 @@ URGENCY_MEANING = {
     "routine": "as part of your ordinary work",
 }
 # A rule's supporting step marked `leads: true`: the decision is the supervisor's or the agency's.
-LEADS_WORDS = "; asked first, before the situation's own steps"
+LEADS_WORDS = "asked first, before the situation's own steps"
 ROLE_WORDS = {"governing": "Governs this situation", "also_relevant": "Also relevant"}
 
 

@@ -142,8 +142,7 @@ class _Builder:
             raise _refused(f"the YAML tag '{_short(tag)}' is not accepted; write plain values", self.source, event)
         value = construct(self.constructor, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
                                                             event.style))
-        if not isinstance(value, bytes):
-            self.scalars[memo] = value
+        self.scalars[memo] = value  # every safe scalar type is immutable, so one value serves each repeat
         return value
 
     def _add(self, value: Any, event: Any) -> None:
@@ -156,8 +155,6 @@ class _Builder:
         if isinstance(container, LineList):
             container.append(value)
             container.item_lines.append(line)
-            if len(container) > MAX_ITEMS:
-                raise _refused(f"more than {MAX_ITEMS:,} entries in one mapping or list", self.source, event)
         elif frame[1] is _NO_KEY:
             if isinstance(value, (LineDict, LineList)):
                 raise _refused("a mapping key must be a plain value", self.source, event)
@@ -165,12 +162,13 @@ class _Builder:
                 raise _refused(f"duplicate key '{_short(value)}' (first at line {container.key_lines[value]})",
                                self.source, event)
             frame[1], frame[2] = value, line
+            return
         else:
             container[frame[1]] = value
             container.key_lines[frame[1]] = frame[2]
             frame[1] = _NO_KEY
-            if len(container) > MAX_ITEMS:
-                raise _refused(f"more than {MAX_ITEMS:,} entries in one mapping or list", self.source, event)
+        if len(container) > MAX_ITEMS:
+            raise _refused(f"more than {MAX_ITEMS:,} entries in one mapping or list", self.source, event)
 
 
 _NO_KEY = object()
